@@ -33,8 +33,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         INDEX=str(setting("index")),
         PAGE_SIZE=int(setting("page_size")),
-        MAX_RESULTS=int(setting("max_results")),
-        MAX_QUERY_LENGTH=int(setting("max_query_length")),
     )
     if test_config:
         app.config.update(test_config)

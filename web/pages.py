@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, redirect, re
 from flask import request, url_for
 
 from searchidx import IndexUnavailable, QueryError
+from searchidx.config import setting
 from searchidx.search import SORTS
 
 from . import engine
@@ -81,7 +82,7 @@ def search():
     except QueryError as exc:
         return render_template("results.html", error=str(exc), **context), 400
     # The last page a link may point to: no page past the end, none deeper than served.
-    last = max(1, min(result.pages, current_app.config["MAX_RESULTS"] // result.page_size))
+    last = max(1, min(result.pages, int(setting("max_results")) // result.page_size))
     past_end = bool(result.total) and not result.hits
     return render_template(
         "results.html",
