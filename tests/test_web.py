@@ -72,7 +72,7 @@ def test_home_has_one_labelled_autofocused_box_and_syntax_help(client):
 def test_troops_shows_the_seed_with_the_word_marked(client):
     html = client.get("/search?q=troops").text
     assert f">{SEED_TITLE}</a>" in html
-    assert f'href="/doc/{SEED_ID}?q=troops#m1"' in html
+    assert f'href="/doc/{SEED_ID}?q=troops"' in html
     assert "<mark>troops</mark>" in html
     assert "<strong>1</strong> result" in html and re.search(r"in (\d+|&lt;1) ms", html)
     assert '<time datetime="2020-01-17">17 January 2020</time>' in html
@@ -462,3 +462,8 @@ def test_the_core_never_imports_the_web_app():
     code = "import sys, searchidx, searchidx.cli; print('web' in sys.modules, 'flask' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_article_page_does_not_show_server_paths(client, seed_index):
+    html = client.get(f"/doc/{SEED_ID}").text
+    assert str(ROOT) not in html and str(seed_index) not in html
