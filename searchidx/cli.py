@@ -302,7 +302,9 @@ def main():
     type=click.IntRange(0, 65535),
     help=help_text("port") + " 0 picks a free one.  [default: 5000]",
 )
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@click.option(
+    "--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+)
 @index_option
 def serve(host, port, threads, index_dir):
     """Serve the search page and the JSON API over HTTP (with waitress).

@@ -78,8 +78,17 @@ def site_index(request, tmp_path_factory) -> Path:
     extra = base / "extra"
     extra.mkdir()
     records = [
-        {"id": "xss/1", "title": f"Hostile {XSS} zebras", "body": f"Zebras {XSS} here.", "url": "javascript:alert(1)"},
-        {"id": "long/1", "title": "A long read", "body": "Filler line.\n\n" * 300 + "The needle is here."},
+        {
+            "id": "xss/1",
+            "title": f"Hostile {XSS} zebras",
+            "body": f"Zebras {XSS} here.",
+            "url": "javascript:alert(1)",
+        },
+        {
+            "id": "long/1",
+            "title": "A long read",
+            "body": "Filler line.\n\n" * 300 + "The needle is here.",
+        },
     ]
     (extra / "extra.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     index_paths(index_dir, [SEEDS, extra])
@@ -98,7 +107,16 @@ def server(site_index):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "searchidx", "serve", "--port", str(port), "--index", str(site_index)],
+        [
+            sys.executable,
+            "-m",
+            "searchidx",
+            "serve",
+            "--port",
+            str(port),
+            "--index",
+            str(site_index),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -136,7 +154,9 @@ def page(browser, server):
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     page.on(
         "console",
-        lambda msg: page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+        lambda msg: (
+            page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
+        ),
     )
     yield page
     context.close()
@@ -184,7 +204,10 @@ def test_a_result_opens_the_article_with_the_first_match_in_view(page):
     box = first.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
     assert page.locator("h1").is_visible() and page.evaluate("window.scrollY") == 0
-    assert page.locator(".body mark").count() == page.locator(".body mark").filter(has_text="troops").count()
+    assert (
+        page.locator(".body mark").count()
+        == page.locator(".body mark").filter(has_text="troops").count()
+    )
     page.click(".back a")
     page.wait_for_url("**/search?q=troops")
 

@@ -146,8 +146,8 @@ def test_date_sort_is_kept_in_the_form_and_links(paged_client):
 
 
 def _page_links(html: str) -> list[str]:
-    nav = re.search(r'<nav class="pager".*?</nav>', html, re.S).group()
-    return re.findall(r'<(?:a|span)[^>]*>([^<]+)</', nav)
+    nav = re.search(r'<nav class="pager".*?</nav>', html, re.DOTALL).group()
+    return re.findall(r"<(?:a|span)[^>]*>([^<]+)</", nav)
 
 
 def test_pages_link_previous_next_and_numbers_but_nothing_past_the_end(paged_client):
@@ -187,14 +187,18 @@ def test_bbc_results_page_through(bbc_index):
     try:
         client = app.test_client()
         first = client.get("/search?q=government").text
-        total = int(re.search(r"<strong>([\d,]+)</strong> results", first).group(1).replace(",", ""))
+        total = int(
+            re.search(r"<strong>([\d,]+)</strong> results", first).group(1).replace(",", "")
+        )
         pages = -(-total // 10)
         assert pages > 5
         assert first.count('<li class="hit">') == 10
         links = _page_links(first)
         assert links[0] == "1" and links[-2:] == [str(pages), "Next →"] and "…" in links
         last = client.get(f"/search?q=government&page={pages}").text
-        assert 'rel="next"' not in last and last.count('<li class="hit">') == total - 10 * (pages - 1)
+        assert 'rel="next"' not in last and last.count('<li class="hit">') == total - 10 * (
+            pages - 1
+        )
         assert client.get(f"/search?q=government&page={pages + 1}").status_code == 404
     finally:
         close_app(app)
@@ -222,7 +226,7 @@ def test_article_from_a_result_marks_the_query_and_anchors_the_first_match(clien
 
 def test_article_keeps_paragraphs(client):
     html = client.get(f"/doc/{SEED_ID}?q=troops").text
-    body = re.search(r'<div class="body">(.*?)</div>', html, re.S).group(1)
+    body = re.search(r'<div class="body">(.*?)</div>', html, re.DOTALL).group(1)
     assert "\n\n" in body
 
 
@@ -254,15 +258,28 @@ def test_unknown_and_traversing_ids_are_404(client, path):
 
 def test_api_gives_the_same_json_as_the_cli(client, runner, seed_index):
     api = client.get("/api/search?q=troops").get_json()
-    printed = json.loads(runner.invoke(cli, ["query", "troops", "--json", "--index", str(seed_index)]).output)
+    printed = json.loads(
+        runner.invoke(cli, ["query", "troops", "--json", "--index", str(seed_index)]).output
+    )
     api.pop("took_ms"), printed.pop("took_ms")
     assert api == printed
-    assert api["hits"][0]["id"] == SEED_ID and "<mark>troops</mark>" in api["hits"][0]["snippet_html"]
+    assert (
+        api["hits"][0]["id"] == SEED_ID and "<mark>troops</mark>" in api["hits"][0]["snippet_html"]
+    )
 
 
 def test_api_keeps_the_keys_in_schema_order(client):
     page = client.get("/api/search?q=troops")
-    assert list(page.get_json()) == ["query", "total", "page", "page_size", "sort", "took_ms", "suggestion", "hits"]
+    assert list(page.get_json()) == [
+        "query",
+        "total",
+        "page",
+        "page_size",
+        "sort",
+        "took_ms",
+        "suggestion",
+        "hits",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -383,7 +400,11 @@ def test_unexpected_errors_show_no_traceback(app, monkeypatch):
 def test_no_inline_script_or_style(client, path):
     html = client.get(path).text
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
-    assert "<style" not in html and " style=" not in html and " on" not in re.sub(r">[^<]*<", "><", html)
+    assert (
+        "<style" not in html
+        and " style=" not in html
+        and " on" not in re.sub(r">[^<]*<", "><", html)
+    )
 
 
 def test_hostile_document_is_shown_as_text(xss_client):
@@ -397,7 +418,10 @@ def test_hostile_document_is_shown_as_text(xss_client):
     assert api.mimetype == "application/json" and hit["title"] == f"Hostile {XSS} title"
     assert "<img" not in hit["snippet_html"] and "&lt;img src=x" in hit["snippet_html"]
     results = xss_client.get("/search?q=zebras").text
-    assert "Hostile &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; title" in results
+    assert (
+        "Hostile &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; title"
+        in results
+    )
     assert "&lt;img src=x onerror=alert(1)&gt; about <mark>zebras</mark>" in results
     article = xss_client.get("/doc/xss/1").text
     assert "Source &lt;script&gt;" in article
@@ -445,7 +469,9 @@ def test_serve_uses_waitress_on_localhost_and_prints_the_url(runner, seed_index,
 
 def test_serve_reads_host_and_port_from_the_environment(runner, seed_index, monkeypatch):
     calls = {}
-    monkeypatch.setattr("waitress.create_server", lambda app, **kw: calls.update(kw) or FakeServer())
+    monkeypatch.setattr(
+        "waitress.create_server", lambda app, **kw: calls.update(kw) or FakeServer()
+    )
     monkeypatch.setenv("SEARCHIDX_HOST", "0.0.0.0")
     monkeypatch.setenv("SEARCHIDX_PORT", "8088")
     assert runner.invoke(cli, ["serve", "--index", str(seed_index)]).exit_code == 0
@@ -459,8 +485,12 @@ def test_serve_without_an_index_fails_in_one_line(runner, tmp_path):
 
 
 def test_the_core_never_imports_the_web_app():
-    code = "import sys, searchidx, searchidx.cli; print('web' in sys.modules, 'flask' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    code = (
+        "import sys, searchidx, searchidx.cli; print('web' in sys.modules, 'flask' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.split() == ["False", "False"]
 
 

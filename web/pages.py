@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template
-from flask import request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from searchidx import IndexUnavailable, QueryError
 from searchidx.config import setting
