@@ -23,7 +23,9 @@ notion of files, so its index keeps a (path, mtime, size, sha1) table and its
 re-index re-inserts the rows of changed files only; that is the same unit of work.
 
 Every build runs in its own process. Its wall time (start-up included) and peak
-RSS are measured from outside, through a small launcher process: its
+RSS are measured from outside, through a small launcher process, which also
+reports the CPU seconds (user + sys) of the build's process tree; on a busy
+machine CPU seconds are steadier than wall time. The launcher's
 ``RUSAGE_CHILDREN.ru_maxrss`` is the peak of the largest single process of the
 build, and a sampler sums the RSS of the whole process tree every 20 ms (what
 ``--jobs 2`` really costs; the tables' "peak RSS" is this sum).
@@ -138,8 +140,9 @@ def _tree_rss(root: int, include_root: bool = True) -> int:
 # high-water mark at exec), so asking the big benchmark process directly would report its
 # own ~100 MB for every build. The launcher is a bare Python (~10 MB), far below any build.
 LAUNCHER = ("import resource, subprocess, sys; rc = subprocess.call(sys.argv[2:]); "
-            "open(sys.argv[1], 'w').write(str(resource.getrusage("
-            "resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(rc)")
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+            "open(sys.argv[1], 'w').write(f'{u.ru_maxrss} {u.ru_utime + u.ru_stime}'); "
+            "sys.exit(rc)")
 
 
 def run_measured(cmd: list[str], cwd: Path = REPO_ROOT) -> dict:
@@ -169,11 +172,11 @@ def run_measured(cmd: list[str], cwd: Path = REPO_ROOT) -> dict:
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-        maxrss_kb = int(rss_file.read() or 0)
+        maxrss_kb, cpu_s = (rss_file.read() or "0 0").split()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd[:6]))}... exited {proc.returncode}:\n"
                            f"{stderr[-2000:]}")
-    return {"seconds": wall, "maxrss_mb": maxrss_kb / 1024,
+    return {"seconds": wall, "cpu_s": float(cpu_s), "maxrss_mb": int(maxrss_kb) / 1024,
             "tree_peak_rss_mb": peak[0] / 2**20, "stdout": stdout[-2000:]}
 
 
@@ -185,6 +188,8 @@ def dir_size(path: Path) -> int:
 
 
 def sidx_index(index: Path, inputs: Path, jobs: int, rebuild: bool) -> dict:
+    if rebuild and Path(index).exists():
+        shutil.rmtree(index)  # measure a build from nothing, not over an older index
     cmd = [sys.executable, "-m", "searchidx", "index", "--index", str(index),
            "--jobs", str(jobs)] + (["--rebuild"] if rebuild else []) + [str(inputs)]
     return run_measured(cmd)
