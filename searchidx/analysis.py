@@ -1,6 +1,6 @@
 """Text analysis: the one analyzer used for indexing, query parsing and highlighting.
 
-Text is split into runs of letters and digits by NLTK's regexp span tokenizer (which keeps
+Text is split into runs of letters and digits by one compiled ``regex`` pattern (which keeps
 character offsets), lower-cased, stripped of accents, filtered against the English stopword
 list shipped in ``data/stopwords.txt``, and stemmed with an NLTK stemmer.  Each distinct
 surface form is normalised once and memoised, so the stemmer runs once per word form rather
@@ -16,23 +16,23 @@ the stemmer it was built with; it is defined at module level and holds only its 
 
 from __future__ import annotations
 
-import re
+import sys
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import Callable, Iterator
 
-from nltk.stem import LancasterStemmer, PorterStemmer, SnowballStemmer
-from nltk.tokenize import RegexpTokenizer
+import regex
 from whoosh.analysis import Token, Tokenizer
 
 #: Letters and digits; everything else (punctuation, apostrophes, underscores) separates words.
 TOKEN_PATTERN = r"[^\W_]+"
-#: The tokenizer is NLTK's RegexpTokenizer.  Its span_tokenize() wraps the pattern in a
-#: ReDoS timer that costs about 1.0 us a token against 0.15 us for the bare pattern (measured
-#: on Cranfield), and this pattern cannot backtrack, so spans come from the compiled pattern.
-TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
-_WORD = re.compile(TOKENIZER._pattern, TOKENIZER._flags)
+#: Compiled with ``regex`` (what NLTK's RegexpTokenizer uses), not the stdlib ``re``: the two
+#: disagree on combining marks, and ``re`` would split a decomposed "Cafe\u0301" into "Cafe".
+#: The pattern is used directly rather than through RegexpTokenizer.span_tokenize(), whose
+#: ReDoS timer costs about 1.0 us a token against 0.15 us for the bare pattern (measured on
+#: Cranfield); this pattern cannot backtrack.
+WORD = regex.compile(TOKEN_PATTERN)
 
 STEMMERS = ("porter", "snowball", "lancaster", "none")
 _CACHE_LIMIT = 500_000  # distinct surface forms remembered per stemmer before starting over
@@ -48,17 +48,49 @@ def _load_stopwords() -> frozenset[str]:
 STOPWORDS = _load_stopwords()
 
 
+def _check_stemmer(name: str) -> None:
+    if name not in STEMMERS:
+        raise ValueError(f"unknown stemmer {name!r} (choose from {', '.join(STEMMERS)})")
+
+
+def _import_nltk_stem():
+    """Import and return ``nltk.stem`` without letting NLTK load scipy and numpy.
+
+    ``import nltk`` runs the package's ``__init__``, which imports nearly all of NLTK, and
+    ``nltk.collocations`` and ``nltk.metrics`` then import ``scipy.stats`` and numpy: about
+    0.8 s and 86 MB per process, for stemmers that need neither.  NLTK guards those imports
+    with ``except ImportError``, so while NLTK loads, scipy and numpy are marked as absent
+    (``sys.modules[name] = None``, Python's documented way to block an import) and unmarked
+    afterwards.  Only the scipy-backed extras of that NLTK instance (e.g. the Fisher test in
+    ``nltk.metrics.association``) are unavailable in the process; nothing is blocked when
+    NLTK, scipy or numpy was imported before.  This runs on first use, not at import time,
+    so commands that analyse no text (``--help``, a no-op re-index) never load NLTK.
+    """
+    blocked = []
+    if "nltk" not in sys.modules:
+        blocked = [name for name in ("scipy", "numpy") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None
+    try:
+        import nltk.stem
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return nltk.stem
+
+
 @lru_cache(maxsize=None)
 def _stem_function(name: str) -> Callable[[str], str]:
-    if name == "porter":
-        return PorterStemmer().stem
-    if name == "snowball":
-        return SnowballStemmer("english").stem
-    if name == "lancaster":
-        return LancasterStemmer().stem
+    _check_stemmer(name)
     if name == "none":
         return str
-    raise ValueError(f"unknown stemmer {name!r} (choose from {', '.join(STEMMERS)})")
+    stem = _import_nltk_stem()
+    if name == "porter":
+        return stem.PorterStemmer().stem
+    if name == "snowball":
+        return stem.SnowballStemmer("english").stem
+    return stem.LancasterStemmer().stem
 
 
 def fold(word: str) -> str:
@@ -77,7 +109,9 @@ class _Normalizer:
     """Memoised map from a surface form to its index term (None for a stopword)."""
 
     def __init__(self, stemmer: str, stem: bool = True):
-        self._stem = _stem_function(stemmer) if stem else str
+        _check_stemmer(stemmer)
+        self._stemmer = stemmer if stem else "none"
+        self._stem = None  # the stemmer (and NLTK) is loaded at the first unseen word
         self.cache: dict[str, str | None] = {}
 
     def __call__(self, surface: str) -> str | None:
@@ -86,7 +120,12 @@ class _Normalizer:
         except KeyError:
             pass
         word = fold(surface)
-        term = None if word in STOPWORDS else self._stem(word)
+        if word in STOPWORDS:
+            term = None
+        else:
+            if self._stem is None:
+                self._stem = _stem_function(self._stemmer)
+            term = self._stem(word)
         if len(self.cache) >= _CACHE_LIMIT:
             self.cache.clear()
         self.cache[surface] = term
@@ -101,14 +140,14 @@ def normalizer(stemmer: str, stem: bool = True) -> _Normalizer:
 
 def spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield the (start, end) character offsets of each word in TEXT."""
-    return (m.span() for m in _WORD.finditer(text))
+    return (m.span() for m in WORD.finditer(text))
 
 
 def terms_with_offsets(text: str, stemmer: str = "porter") -> Iterator[tuple[str, int, int]]:
     """Yield (term, start, end) for each non-stopword of TEXT, in order."""
     norm = normalizer(stemmer)
     known = norm.cache.get
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         surface = match.group()
         term = known(surface, _UNSEEN)
         if term is _UNSEEN:
@@ -137,7 +176,7 @@ class NewsAnalyzer(Tokenizer):
     is_morph = True  # it stems, so Whoosh keeps a separate unstemmed word list for spelling
 
     def __init__(self, stemmer: str = "porter"):
-        _stem_function(stemmer)  # fail early on an unknown name
+        _check_stemmer(stemmer)  # fail early on an unknown name
         self.stemmer = stemmer
 
     def __eq__(self, other):
@@ -181,7 +220,7 @@ class NewsAnalyzer(Tokenizer):
         pos = start_pos
         token.boost = 1.0
         token.stopped = False
-        for match in _WORD.finditer(value):
+        for match in WORD.finditer(value):
             surface = match.group()
             term = known(surface, _UNSEEN)
             if term is _UNSEEN:

@@ -13,7 +13,7 @@ import re
 from whoosh import qparser
 from whoosh import query as wq
 
-from .analysis import NewsAnalyzer, stem_prefix
+from .analysis import WORD, NewsAnalyzer, stem_prefix
 from .errors import QueryError
 from .schema import QUERY_FIELDS, TEXT_FIELDS
 
@@ -24,7 +24,7 @@ _QUOTED = re.compile(r'"[^"]*"')
 _FIELD = re.compile(r"(?<![\w.])([A-Za-z_]\w*):")
 _RANGE = re.compile(r"(?<![\w.])(\w+):([^\s\[\]()\"]*)\.\.([^\s\[\]()\"]*)")
 _WILD_WORD = re.compile(r"(?:(?<=\s)|^|(?<=[(:+-]))([^\s()\"]*\*[^\s()\"]*)")
-_WORDS = re.compile(r"[^\W_]+")
+_WORDS = WORD  # the analyzer's word pattern (``regex``: combining marks stay in words)
 
 
 class _Parser(qparser.QueryParser):

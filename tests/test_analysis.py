@@ -1,4 +1,6 @@
 import pickle
+import subprocess
+import sys
 
 import pytest
 
@@ -17,6 +19,26 @@ def terms(text, **kwargs):
 
 def test_lowercases_folds_accents_and_stems():
     assert terms("Troops TROOP Café naïve") == ["troop", "troop", "cafe", "naiv"]
+
+
+def test_decomposed_accent_stays_in_its_word():
+    # "e" + COMBINING ACUTE ACCENT: the stdlib re's \\w does not match the mark and would
+    # split the word; the regex module keeps it, as NLTK's tokenizer does.
+    text = "Cafe\u0301 society"
+    assert [text[s:e] for _, s, e in terms_with_offsets(text)] == ["Cafe\u0301", "society"]
+    assert terms(text) == ["cafe", "societi"]
+
+
+def test_nltk_loads_on_first_use_without_scipy():
+    code = (
+        "import sys, searchidx.cli\n"
+        "assert 'nltk' not in sys.modules, 'nltk imported at start-up'\n"
+        "from searchidx.analysis import NewsAnalyzer\n"
+        "assert [t.text for t in NewsAnalyzer()('troops')] == ['troop']\n"
+        "assert 'nltk' in sys.modules and 'scipy' not in sys.modules\n"
+        "import numpy\n"  # blocked only while NLTK loads
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_stopwords_are_removed_and_positions_renumbered():
