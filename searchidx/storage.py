@@ -16,6 +16,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, FileIndex
 from whoosh.writing import LockError
 
+from . import whoosh_fixes  # noqa: F401  (installs the Whoosh corrections)
 from .errors import IndexUnavailable
 from .schema import build_schema
 
