@@ -173,7 +173,7 @@ def stem_prefix(prefix: str, stemmer: str = "porter") -> str:
 class NewsAnalyzer(Tokenizer):
     """Whoosh analyzer: NLTK span tokenizer, case and accent folding, stopwords, NLTK stemmer."""
 
-    is_morph = True  # it stems, so Whoosh keeps a separate unstemmed word list for spelling
+    is_morph = True  # it stems (Whoosh would keep unstemmed words for a spelling=True field)
 
     def __init__(self, stemmer: str = "porter"):
         _check_stemmer(stemmer)  # fail early on an unknown name

@@ -20,7 +20,8 @@ def build_schema(stemmer: str = "porter") -> Schema:
         # "path \x1f mtime_ns \x1f size \x1f hash" of the source file, for incremental runs.
         fileinfo=ID(),
         title=TEXT(analyzer=analyzer, stored=True),
-        body=TEXT(analyzer=analyzer, stored=True, spelling=True),
+        # No spelling=True: did-you-mean works from the stems (searchidx.spelling).
+        body=TEXT(analyzer=analyzer, stored=True),
         date=DATETIME(stored=True, sortable=True),
         # Names, not prose: matched word by word, unstemmed ("source:monitor").
         source=TEXT(analyzer=NewsAnalyzer("none"), stored=True),

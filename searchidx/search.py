@@ -15,7 +15,7 @@ from datetime import datetime
 from whoosh import scoring
 from whoosh.query import Every
 
-from . import storage
+from . import spelling, storage
 from .config import setting
 from .documents import Document, Hit, SearchResult
 from .errors import QueryError
@@ -153,7 +153,6 @@ class Engine:
         """Return QUERY with unknown words replaced by close index words, or None."""
         reader = searcher.reader()
         analyzer = searcher.schema["body"].analyzer
-        corrector = searcher.corrector("body")
         changed = False
         pieces = []
         last = 0
@@ -164,12 +163,12 @@ class Engine:
                 reader.doc_frequency(field, t) for field in ("title", "body") for t in terms
             ):
                 continue
-            if any(c.isdigit() for c in word):
+            if any(c.isdigit() for c in word) or len(terms) != 1:
                 continue
-            options = corrector.suggest(word.lower(), limit=1, maxdist=2, prefix=1)
-            if options:
+            replacement = spelling.correct(searcher, word, terms[0], analyzer.stemmer)
+            if replacement:
                 pieces.append(query[last:start])
-                pieces.append(options[0])
+                pieces.append(replacement)
                 last = end
                 changed = True
         if not changed:
