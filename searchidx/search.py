@@ -17,6 +17,7 @@ from whoosh.query import Every
 
 from . import spelling, storage
 from .config import setting
+from .counting import count
 from .documents import Document, Hit, SearchResult
 from .errors import QueryError
 from .indexer import recorded_files
@@ -105,7 +106,8 @@ class Engine:
             results = searcher.search(
                 q, limit=page * page_size, sortedby=sortedby, reverse=sortedby is not None
             )
-            total = len(results)
+            # The top-N collector skips blocks, so it knows the total only when it did not.
+            total = len(results) if results.has_exact_length() else count(searcher, q)
             spec = match_spec(q, searcher.reader())
             stemmer = searcher.schema["body"].analyzer.stemmer
             size = int(setting("snippet_chars"))
