@@ -65,7 +65,6 @@ def test_not_counts_no_deleted_document(engine):
     searcher = engine._current()
     oil, not_oil = (parse_query(t, searcher.schema, 2.0, 1000) for t in ("oil", "NOT oil"))
     assert count(searcher, oil) + count(searcher, not_oil) == searcher.doc_count()
-    assert engine.search("NOT oil").total == count(searcher, not_oil)
 
 
 def test_search_total_is_exact_beyond_the_first_page(engine):
