@@ -5,10 +5,8 @@ from prefixes expanded against the index) and phrases (sequences of terms with a
 The text is analysed with the same analyzer as the index, so every form of a word is found
 ("troops" also marks "troop"); a phrase marks only the places where the whole phrase occurs.
 
-Without phrases, the text is not analysed token by token in Python: its distinct words are
-listed by the word pattern (in C), each distinct word is normalised once (memoised), and only
-the occurrences of the words that map to a wanted term are then located, with one pattern
-that matches exactly those whole words.  The marks are the same as a full token scan's.
+Without phrases, the text is not analysed token by token in Python: ``analysis.find_terms``
+locates only the words that map to a wanted term.  The marks are the same as a full scan's.
 """
 
 from __future__ import annotations
@@ -16,16 +14,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import regex
 from whoosh import query as wq
 
-from .analysis import WORD, normalizer, terms_with_offsets
+from .analysis import find_terms, terms_with_offsets
 from .schema import TEXT_FIELDS
 
 MAX_SCAN = 200_000  # characters of a document examined for matches
-_UNSEEN = object()
 _SPACE = re.compile(r"\s+")
 
 
@@ -74,35 +69,10 @@ def _collect(q: wq.Query, reader, spec: MatchSpec) -> None:
         _collect(child, reader, spec)
 
 
-@lru_cache(maxsize=512)
-def _words_pattern(words: tuple[str, ...]) -> regex.Pattern:
-    """Return a pattern matching any of WORDS where it is a whole word of the text."""
-    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    # Not preceded or followed by a word character: exactly the tokens WORD would find.
-    return regex.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
-
-
-def _marked_terms(text: str, terms: set[str], stemmer: str) -> list[tuple[int, int, str]]:
-    """Return the (start, end, term) of each word of TEXT whose term is one of TERMS."""
-    norm = normalizer(stemmer)
-    known = norm.cache.get
-    wanted: dict[str, str] = {}
-    for word in set(WORD.findall(text)):
-        term = known(word, _UNSEEN)
-        if term is _UNSEEN:
-            term = norm(word)
-        if term in terms:
-            wanted[word] = term
-    if not wanted:
-        return []
-    pattern = _words_pattern(tuple(sorted(wanted)))
-    return [(m.start(), m.end(), wanted[m.group()]) for m in pattern.finditer(text)]
-
-
 def _marked_tokens(text: str, spec: MatchSpec, stemmer: str) -> list[tuple[int, int, str]]:
     """Return the (start, end, term) of each token of TEXT that the spec marks."""
     if not spec.phrases:
-        return _marked_terms(text[:MAX_SCAN], spec.terms, stemmer)
+        return find_terms(text[:MAX_SCAN], spec.terms, stemmer)
     tokens = list(terms_with_offsets(text[:MAX_SCAN], stemmer))
     marked = [t[0] in spec.terms for t in tokens] if spec.terms else [False] * len(tokens)
     for words, slop in spec.phrases:

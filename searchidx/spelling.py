@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from whoosh.support.levenshtein import distance
 
-from .analysis import fold, terms_with_offsets
+from .analysis import find_terms, fold
 
 FIELD = "body"
 MAX_DISTANCE = 2
@@ -41,12 +41,11 @@ def surface_form(searcher, stem: str, typed: str, stemmer: str) -> str | None:
         return None
     text = searcher.stored_fields(postings.id()).get(FIELD, "")
     best = None
-    for term, start, end in terms_with_offsets(text, stemmer):
-        if term == stem:
-            word = fold(text[start:end])
-            key = (distance(word, typed), start)
-            if best is None or key < best[0]:
-                best = (key, word)
+    for start, end, _ in find_terms(text, {stem}, stemmer):
+        word = fold(text[start:end])
+        key = (distance(word, typed), start)
+        if best is None or key < best[0]:
+            best = (key, word)
     return best[1] if best else None
 
 
