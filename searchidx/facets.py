@@ -33,8 +33,8 @@ def _period(value: str | date | datetime, name: str) -> tuple[datetime, datetime
     match = _DAY.match(text)
     try:
         if match is None:
-            instant = datetime.fromisoformat(text)
-            return instant.replace(tzinfo=None), instant.replace(tzinfo=None) + timedelta(microseconds=1)
+            instant = datetime.fromisoformat(text).replace(tzinfo=None)
+            return instant, instant + timedelta(microseconds=1)
         year, month, day = (int(g) if g else None for g in match.groups())
         if month is None:
             return datetime(year, 1, 1), datetime(year + 1, 1, 1)

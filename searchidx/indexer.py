@@ -210,6 +210,8 @@ def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild,
     add = writer.add_document if rebuild else writer.update_document
     names = set(writer.schema.names())
     written = 0
+    # Whole-file problems (binary, no usable CSV header) are raised before the first document;
+    # a read error later in a streamed file keeps the rows read before it.
     try:
         for item in iter_documents(source, data, options):
             if isinstance(item, Skipped):
@@ -218,13 +220,15 @@ def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild,
             where = f"{item.path}:{item.position}" if item.position is not None else item.path
             first = seen_ids.setdefault(item.id, where)
             if first != where:
-                summary.skipped.append(Skipped(where, f"duplicate id {item.id!r} (first at {first})"))
+                reason = f"duplicate id {item.id!r} (first at {first})"
+                summary.skipped.append(Skipped(where, reason))
                 continue
             add(**_fields(item, term, names))
             written += 1
-    except (IngestError, OSError) as exc:
-        reason = str(exc) if isinstance(exc, IngestError) else f"cannot read ({exc.strerror or exc})"
-        summary.skipped.append(Skipped(path, reason))
+    except IngestError as exc:
+        summary.skipped.append(Skipped(path, str(exc)))
+    except OSError as exc:
+        summary.skipped.append(Skipped(path, f"cannot read ({exc.strerror or exc})"))
     summary.documents += written
     if not written:
         if before:

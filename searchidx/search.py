@@ -230,7 +230,7 @@ class Engine:
 def _applied(**filters) -> dict[str, str]:
     names = {"date_from": "from", "date_to": "to"}
     return {
-        names.get(name, name): value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+        names.get(name, name): value.isoformat() if isinstance(value, date) else str(value)
         for name, value in filters.items()
         if value not in (None, "")
     }

@@ -2,8 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from searchidx import Engine, index_paths
-from searchidx import config
+from searchidx import Engine, config, index_paths
 from searchidx.errors import IngestError
 from searchidx.ingest import ReadOptions, SourceFile, read_documents
 from searchidx.ingest.csvfile import column_map, parse_csv_map, read_csv
@@ -12,7 +11,9 @@ from .conftest import EXPORT_CSV
 
 
 def read(path, csv_map=None):
-    return read_documents(SourceFile(str(path), f"x/{path.name}"), options=ReadOptions(csv_map or {}))
+    return read_documents(
+        SourceFile(str(path), f"x/{path.name}"), options=ReadOptions(csv_map or {})
+    )
 
 
 def test_usual_column_names_need_no_map(tmp_path):
@@ -26,16 +27,24 @@ def test_usual_column_names_need_no_map(tmp_path):
     assert first.date == datetime(2020, 1, 17)
     assert first.url == "https://mem.example/1" and first.source == "Middle East Monitor"
     assert (first.path, first.position) == (str(path), 2)
-    assert docs[1].body == "The convoy followed the river road.\nIt reached the camp."  # quoted newline
+    assert (
+        docs[1].body == "The convoy followed the river road.\nIt reached the camp."
+    )  # quoted newline
     assert [d.position for d in docs] == [2, 3, 4, 6]  # spreadsheet rows: the header is row 1
     assert [str(s) for s in skipped] == [f"{path}:5: 7 cells, but the header has 6"]
 
 
 def test_explicit_map_wins_over_usual_names(tmp_path):
     path = tmp_path / "odd.csv"
-    path.write_text("Story,Title,Outlet,When\nThe story text,Ignored title,Daily Planet,2020-05-04\n")
+    path.write_text(
+        "Story,Title,Outlet,When\nThe story text,Ignored title,Daily Planet,2020-05-04\n"
+    )
     docs, _ = read(path, parse_csv_map("body=Story, title=Outlet ,source=outlet,date=When"))
-    assert (docs[0].title, docs[0].body, docs[0].source) == ("Daily Planet", "The story text", "Daily Planet")
+    assert (docs[0].title, docs[0].body, docs[0].source) == (
+        "Daily Planet",
+        "The story text",
+        "Daily Planet",
+    )
     assert docs[0].date == datetime(2020, 5, 4)
     assert docs[0].id == "x/odd.csv#2"  # no id column: file and row
 

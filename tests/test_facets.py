@@ -15,14 +15,24 @@ def counts(result, name):
 def test_every_format_is_indexed_with_its_origin(archive_engine, archive):
     assert archive_engine.stats()["documents"] == 8
     row = archive_engine.document("m2")
-    assert (row.path, row.position, row.source) == (str(archive / "export.csv"), 3, "Middle East Monitor")
+    assert (row.path, row.position, row.source) == (
+        str(archive / "export.csv"),
+        3,
+        "Middle East Monitor",
+    )
     page = archive_engine.document("archive/courier/floods.html")
-    assert (page.path, page.position, page.source) == (str(archive / "courier" / "floods.html"), None, "The Valley Courier")
+    assert (page.path, page.position, page.source) == (
+        str(archive / "courier" / "floods.html"),
+        None,
+        "The Valley Courier",
+    )
     item = archive_engine.document("j2")
     assert (item.position, item.source) == (2, "archive")
 
 
-@pytest.mark.parametrize("word", ["Navlinkery", "Sofaworld", "Promoflux", "Trollington", "Paywallio", "Grumbleton"])
+@pytest.mark.parametrize(
+    "word", ["Navlinkery", "Sofaworld", "Promoflux", "Trollington", "Paywallio", "Grumbleton"]
+)
 def test_page_boilerplate_is_not_indexed(archive_engine, word):
     assert archive_engine.search(word).total == 0
 
@@ -32,7 +42,10 @@ def test_facet_counts_match_hand_counts(archive_engine):
     assert result.total == 8 and len(result.hits) == 1
     assert counts(result, "source") == ARCHIVE_SOURCES
     assert counts(result, "year") == ARCHIVE_YEARS
-    assert [f.value for f in result.facets["source"]][:2] == ["Middle East Monitor", "Wire"]  # by count
+    assert [f.value for f in result.facets["source"]][:2] == [
+        "Middle East Monitor",
+        "Wire",
+    ]  # by count
     assert [f.value for f in result.facets["year"]] == ["2021", "2020", "2019"]  # newest first
 
 
@@ -119,7 +132,12 @@ def test_incremental_run_keeps_facets(tmp_path, archive):
 
     with Engine(index_dir) as engine:
         result = engine.search("river")
-    assert counts(result, "source") == {"Middle East Monitor": 3, "Riverside Gazette": 1, "The Valley Courier": 1, "Wire": 1}
+    assert counts(result, "source") == {
+        "Middle East Monitor": 3,
+        "Riverside Gazette": 1,
+        "The Valley Courier": 1,
+        "Wire": 1,
+    }
 
 
 def test_index_from_before_facets_says_to_rebuild(tmp_path, archive, monkeypatch):

@@ -10,7 +10,14 @@ from searchidx.ingest.html import read_html, site_from_title
 
 from .conftest import COURIER_PAGE, GAZETTE_PAGE
 
-BOILERPLATE = ("Navlinkery", "Sofaworld", "Promoflux", "Trollington", "Bakewellery", "Privacy policy")
+BOILERPLATE = (
+    "Navlinkery",
+    "Sofaworld",
+    "Promoflux",
+    "Trollington",
+    "Bakewellery",
+    "Privacy policy",
+)
 
 
 def test_article_fields_from_metadata():
@@ -24,7 +31,9 @@ def test_article_fields_from_metadata():
 
 def test_body_is_the_article_without_boilerplate():
     doc = read_html(COURIER_PAGE, "floods.html", "floods.html")
-    assert doc.body.startswith("Heavy rain flooded the valley towns overnight")  # headline not repeated
+    assert doc.body.startswith(
+        "Heavy rain flooded the valley towns overnight"
+    )  # headline not repeated
     assert "volunteers filled sandbags" in doc.body
     assert "records began in 1911" in doc.body
     for word in BOILERPLATE:
@@ -46,7 +55,11 @@ def test_page_without_metadata_gets_date_from_text_and_site_from_title():
     "page_title, headline, site",
     [
         ("Floods hit towns | The Valley Courier", "Floods hit towns", "The Valley Courier"),
-        ("Council approves bridge - Riverside Gazette", "Council approves bridge", "Riverside Gazette"),
+        (
+            "Council approves bridge - Riverside Gazette",
+            "Council approves bridge",
+            "Riverside Gazette",
+        ),
         ("Just a headline", "Just a headline", ""),
         ("Left - right: a long subtitle that is plainly not a site name at all", "x", ""),
     ],
@@ -94,5 +107,7 @@ def test_html_files_are_read_through_the_registry(tmp_path):
     path = tmp_path / "page.htm"
     path.write_text(GAZETTE_PAGE)
     docs, skipped = read_documents(SourceFile(str(path), "x/page.htm"))
-    assert skipped == [] and [d.title for d in docs] == ["Council approves new bridge over the river"]
+    assert skipped == [] and [d.title for d in docs] == [
+        "Council approves new bridge over the river"
+    ]
     assert docs[0].path == str(path)

@@ -112,6 +112,7 @@ def test_json_single_article(tmp_path):
     path = tmp_path / "one.json"
     path.write_text('{"title": "Alone", "body": "Just one.", "source": "Desk"}')
     docs, skipped = read_documents(SourceFile(str(path), "in/one.json"))
+    assert skipped == []
     assert [(d.id, d.position, d.source) for d in docs] == [("in/one.json", None, "Desk")]
 
 

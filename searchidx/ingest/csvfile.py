@@ -51,9 +51,7 @@ def column_map(header: list[str], csv_map: Mapping[str, str]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for field, column in csv_map.items():
         if column.strip().lower() not in names:
-            raise IngestError(
-                f"no column {column!r} for {field} (columns: {', '.join(header)})"
-            )
+            raise IngestError(f"no column {column!r} for {field} (columns: {', '.join(header)})")
         columns[field] = names.index(column.strip().lower())
     for field, usual in FIELD_NAMES.items():
         if field not in columns:
@@ -100,7 +98,9 @@ def _dialect(sample: str):
         return csv.excel
 
 
-def read_csv(path: str, file_id: str, csv_map: Mapping[str, str] | None = None) -> Iterator[Document | BadRecord]:
+def read_csv(
+    path: str, file_id: str, csv_map: Mapping[str, str] | None = None
+) -> Iterator[Document | BadRecord]:
     """Yield a Document for each good row of the CSV file PATH and a BadRecord for each bad one.
 
     Raises IngestError when the file as a whole cannot be read (no header, no text column).

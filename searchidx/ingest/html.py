@@ -22,7 +22,11 @@ from .dates import parse_date_value
 # Packages under trafilatura whose warnings (deprecations, odd URLs or dates in a page) say
 # nothing about our code; they are silenced for the extraction call only.
 _THIRD_PARTY = r"(trafilatura|htmldate|courlan|justext|lxml_html_clean|dateparser)(\.|$)"
-_DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S", "original_date": True, "extensive_search": True}
+_DATE_PARAMS = {
+    "outputformat": "%Y-%m-%dT%H:%M:%S",
+    "original_date": True,
+    "extensive_search": True,
+}
 # "Headline | Site", "Headline - Site", "Headline — Site": the last part names the site.
 _TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _SITE_WORDS_MAX = 5
@@ -63,9 +67,8 @@ def _page_title(tree) -> str:
 def _visible_text(tree) -> str:
     if tree is None:
         return ""
-    for element in tree.iter(*_INVISIBLE):
-        element.drop_tree()
-    for element in tree.iter(etree.Comment):
+    # Listed first: dropping elements while iterating would skip their next siblings.
+    for element in list(tree.iter(etree.Comment, *_INVISIBLE)):
         element.drop_tree()
     lines = (" ".join(line.split()) for line in tree.text_content().splitlines())
     return "\n".join(line for line in lines if line)
@@ -107,6 +110,4 @@ def read_html(text: str, file_id: str, path: str) -> Document:
         raise IngestError("no text in the page")
     site = site or site_from_title(page_title, title)
     title = title or first_words(body)
-    return Document(
-        id=file_id, title=title, body=body, date=date, source=site, url=url, path=path
-    )
+    return Document(id=file_id, title=title, body=body, date=date, source=site, url=url, path=path)
