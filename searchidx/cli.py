@@ -268,22 +268,13 @@ def show(doc_id, as_json, index_dir):
         ("date", doc.date.isoformat(sep=" ") if doc.date else ""),
         ("source", doc.source),
         ("url", doc.url),
-        ("file", doc.path + _where(doc)),
+        ("file", doc.path + (f" ({doc.place()})" if doc.place() else "")),
         ("id", doc.id),
     ):
         if value:
             click.echo(f"{label}: {value}")
     click.echo("")
     click.echo(doc.body)
-
-
-def _where(doc) -> str:
-    """Return where in its file DOC is: " (row 3)" in a CSV, " (line 3)" in JSON Lines ..."""
-    if doc.position is None:
-        return ""
-    ext = doc.path.rsplit(".", 1)[-1].lower()
-    unit = {"csv": "row", "jsonl": "line", "ndjson": "line", "json": "item"}.get(ext, "record")
-    return f" ({unit} {doc.position})"
 
 
 @cli.command()

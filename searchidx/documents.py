@@ -19,6 +19,14 @@ class Document:
     path: str = ""  # the source file
     position: int | None = None  # line or record number, for files holding many documents
 
+    def place(self) -> str:
+        """Return where the document is in its file: "row 3" (CSV), "line 3", "item 3", or ""."""
+        if self.position is None:
+            return ""
+        ext = self.path.rsplit(".", 1)[-1].lower() if "." in self.path else ""
+        unit = {"csv": "row", "jsonl": "line", "ndjson": "line", "json": "item"}.get(ext, "record")
+        return f"{unit} {self.position}"
+
 
 @dataclass
 class Hit:
