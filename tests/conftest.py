@@ -169,16 +169,21 @@ ARCHIVE_SOURCES = {
 ARCHIVE_YEARS = {"2021": 3, "2020": 4, "2019": 1}
 
 
-@pytest.fixture
-def archive(tmp_path) -> Path:
-    """A folder holding two saved web pages, a CSV export and a JSON array."""
-    folder = tmp_path / "archive"
+def write_archive(base: Path) -> Path:
+    """Write BASE/archive: two saved web pages, a CSV export and a JSON array."""
+    folder = base / "archive"
     (folder / "courier").mkdir(parents=True)
     (folder / "courier" / "floods.html").write_text(COURIER_PAGE)
     (folder / "courier" / "bridge.htm").write_text(GAZETTE_PAGE)
     (folder / "export.csv").write_text(EXPORT_CSV)
     (folder / "wire.json").write_text(ARRAY_JSON)
     return folder
+
+
+@pytest.fixture
+def archive(tmp_path) -> Path:
+    """A folder holding two saved web pages, a CSV export and a JSON array."""
+    return write_archive(tmp_path)
 
 
 @pytest.fixture
