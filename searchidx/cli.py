@@ -216,7 +216,7 @@ def query(query, limit, page, sort, source, year, date_from, date_to, as_json, i
     source:name, source:"Full Name", year:2020, prefix*, date:2020-01-01..2020-02-01.
     Dates (--from, --to) are YYYY-MM-DD, YYYY-MM or YYYY; both ends are included.
 
-        searchidx query troops --source "Middle East Monitor" --from 2020-01-01 --to 2020-01-31
+        searchidx query troops --source "Middle East Monitor" --from 2020-01
     """
     with _engine(index_dir) as engine:
         result = engine.search(
