@@ -65,9 +65,7 @@ SPECS: dict[str, Spec] = {
     "adi": Spec("adi", "ADI.ALL", "ADI.QRY", "ADI.REL", 82, 35, 35, 170),
     "cisi": Spec("cisi", "CISI.ALL", "CISI.QRY", "CISI.REL", 1460, 112, 76, 3114),
     "cacm": Spec("cacm", "cacm.all", "query.text", "qrels.text", 3204, 64, 52, 796),
-    "cranfield": Spec(
-        "cranfield", "cran.all.1400", "cran.qry", "cranqrel", 1400, 225, 225, 1837
-    ),
+    "cranfield": Spec("cranfield", "cran.all.1400", "cran.qry", "cranqrel", 1400, 225, 225, 1837),
 }
 
 

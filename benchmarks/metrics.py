@@ -69,7 +69,9 @@ def read_run(path: Path) -> dict[str, dict[str, float]]:
 
 def judged_topics(qrels: Qrels) -> list[str]:
     """Return the topics that have at least one relevant document."""
-    return sorted((q for q, rels in qrels.items() if any(r > 0 for r in rels.values())), key=_natural)
+    return sorted(
+        (q for q, rels in qrels.items() if any(r > 0 for r in rels.values())), key=_natural
+    )
 
 
 def _natural(qid: str) -> tuple[int, str]:
@@ -107,7 +109,7 @@ def per_query_python(qrels: Qrels, run: Run) -> dict[str, dict[str, float]]:
 def per_query_ir_measures(qrels: Qrels, run: Run) -> dict[str, dict[str, float]]:
     """Return {qid: {metric: value}} for every judged topic, computed by ir_measures."""
     import ir_measures
-    from ir_measures import AP, R, P, nDCG
+    from ir_measures import AP, P, R, nDCG
 
     measures = {nDCG @ 10: "nDCG@10", AP @ 1000: "AP@1000", P @ 10: "P@10", R @ 100: "R@100"}
     topics = judged_topics(qrels)
