@@ -18,6 +18,11 @@ Each collection becomes three files in a work folder (``benchmarks/work/<name>/`
 * ``qrels.txt``: TREC qrels ``qid 0 docid rel`` with binary ``rel`` (Cranfield
   grades 1-4 become 1, its ``-1`` rows become 0).
 
+LISA (optional, ``--collections lisa``) is not in SMART format: its titles and
+abstracts are upper case with no authors, so ``body`` is the abstract alone; its
+queries come from LISA.QUE and its judgements from LISARJ.NUM, because LISA.REL
+is corrupt in our copy.
+
 The known traps (see each corpus's PROVENANCE.md) are handled here: Cranfield's
 qrels number queries by their position in cran.qry, not by ``.I``; CACM's
 query.text ends with a bodiless ``.I 0`` sentinel and its qrels zero-pad query
@@ -66,7 +71,13 @@ SPECS: dict[str, Spec] = {
     "cisi": Spec("cisi", "CISI.ALL", "CISI.QRY", "CISI.REL", 1460, 112, 76, 3114),
     "cacm": Spec("cacm", "cacm.all", "query.text", "qrels.text", 3204, 64, 52, 796),
     "cranfield": Spec("cranfield", "cran.all.1400", "cran.qry", "cranqrel", 1400, 225, 225, 1837),
+    # Optional, not SMART format. LISA.REL is corrupt in our copy: judgements come
+    # from LISARJ.NUM. 5,999 documents, not 6,004: ids 1993-1997 are missing.
+    "lisa": Spec("lisa", "LISA[0-9].*", "LISA.QUE", "LISARJ.NUM", 5999, 35, 35, 379),
 }
+
+#: Collections run by default; LISA is opt-in (`--collections lisa`).
+DEFAULT = ("adi", "cisi", "cacm", "cranfield")
 
 
 def read_smart(path: Path) -> list[tuple[str, dict[str, list[str]]]]:
@@ -128,14 +139,68 @@ def _read_pairs(path: Path, cranfield: bool) -> dict[str, dict[str, int]]:
     return qrels
 
 
+def _lisa_docs(folder: Path, pattern: str) -> list[dict[str, str]]:
+    """Read LISA's document files: `Document <id>`, title lines, a blank line, abstract."""
+    docs = []
+    text = "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob(pattern))
+    )
+    for record in re.split(r"^\*{44}[ \t]*$", text, flags=re.MULTILINE):
+        lines = record.strip("\n").splitlines()
+        if not lines:
+            continue
+        head = re.fullmatch(r"Document\s+(\d+)\s*", lines[0])
+        if not head:
+            raise ValueError(f"LISA record starts with {lines[0]!r}, not 'Document <id>'")
+        rest = lines[1:]
+        cut = next((i for i, line in enumerate(rest) if not line.strip()), len(rest))
+        docs.append(
+            {
+                "id": str(int(head.group(1))),
+                "title": _squash(" ".join(rest[:cut])),
+                "body": _squash(" ".join(rest[cut + 1 :])),
+            }
+        )
+    return docs
+
+
+def _lisa_queries(path: Path) -> list[tuple[str, dict[str, list[str]]]]:
+    """Read LISA.QUE: a query number on its own line, then text ending with ` #`."""
+    queries = []
+    for block in path.read_text(encoding="utf-8", errors="replace").split("#"):
+        lines = block.strip().splitlines()
+        if lines:
+            queries.append((str(int(lines[0])), {"W": [_squash(" ".join(lines[1:]))]}))
+    return queries
+
+
+def _lisa_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """Read LISARJ.NUM, a number stream of `qid k id1 ... idk` records."""
+    numbers = [int(n) for n in path.read_text(encoding="utf-8").split()]
+    qrels: dict[str, dict[str, int]] = {}
+    i = 0
+    while i < len(numbers):
+        qid, k = numbers[i], numbers[i + 1]
+        ids = numbers[i + 2 : i + 2 + k]
+        if len(ids) != k:
+            raise ValueError(f"{path}: query {qid} declares {k} documents, lists {len(ids)}")
+        qrels[str(qid)] = {str(d): 1 for d in ids}
+        i += 2 + k
+    return qrels
+
+
 def load(name: str, corpora: Path) -> Collection:
     """Parse collection NAME from the CORPORA folder and check its counts."""
     spec = SPECS[name]
     folder = corpora / spec.folder
-    docs = [_document(rid, f) for rid, f in read_smart(folder / spec.docs_file)]
-
-    queries = read_smart(folder / spec.queries_file)
     notes: list[str] = []
+    if name == "lisa":
+        docs = _lisa_docs(folder, spec.docs_file)
+        queries = _lisa_queries(folder / spec.queries_file)
+        notes.append("qrels from LISARJ.NUM (LISA.REL is corrupt in this copy)")
+    else:
+        docs = [_document(rid, f) for rid, f in read_smart(folder / spec.docs_file)]
+        queries = read_smart(folder / spec.queries_file)
     if name == "cacm" and queries and queries[-1][0] == "0" and not queries[-1][1]:
         queries.pop()  # the `.I 0` sentinel that ends query.text
         notes.append("dropped the .I 0 sentinel at the end of query.text")
@@ -146,7 +211,10 @@ def load(name: str, corpora: Path) -> Collection:
     else:
         all_topics = {str(int(rid)): _query_text(f) for rid, f in queries}
 
-    qrels = _read_pairs(folder / spec.qrels_file, cranfield=name == "cranfield")
+    if name == "lisa":
+        qrels = _lisa_qrels(folder / spec.qrels_file)
+    else:
+        qrels = _read_pairs(folder / spec.qrels_file, cranfield=name == "cranfield")
     judged = {q for q, rels in qrels.items() if any(r > 0 for r in rels.values())}
     topics = {q: t for q, t in all_topics.items() if q in judged}
 

@@ -1,6 +1,6 @@
 """Measure searchidx's ranking against SQLite FTS5 (and tantivy) on judged test collections.
 
-For each collection (ADI, CISI, CACM, Cranfield) this converts the SMART files
+For each collection (ADI, CISI, CACM, Cranfield; LISA on request) this converts the SMART files
 into docs.jsonl / topics.tsv / qrels.txt under benchmarks/work/<name>/ (see
 benchmarks/collections.py), produces a TREC run of the top 1000 documents per
 topic from each system, and scores the runs with nDCG@10, AP@1000 (MAP),
@@ -295,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--collections",
-        default=",".join(colls.SPECS),
-        help="comma-separated subset of: " + ", ".join(colls.SPECS),
+        default=",".join(colls.DEFAULT),
+        help="comma-separated, from: " + ", ".join(colls.SPECS) + " (default: all but lisa)",
     )
     parser.add_argument(
         "--systems",

@@ -86,3 +86,11 @@ def test_write_produces_jsonl_topics_and_qrels(tmp_path):
     assert len(topics) == 35 and all(len(t.split("\t")) == 2 for t in topics)
     qrels = files["qrels"].read_text(encoding="utf-8").splitlines()
     assert len(qrels) == 170 and all(q.split()[1] == "0" for q in qrels)
+
+
+def test_lisa_reads_judgements_from_lisarj_num():
+    coll = need("lisa")
+    assert len(coll.docs) == 5999
+    assert not {"1993", "1994", "1995", "1996", "1997"} & {d["id"] for d in coll.docs}
+    assert set(coll.qrels["1"]) == {"3392", "3396"}  # LISARJ.NUM: "1 2 3392 3396"
+    assert coll.topics["1"].endswith("ASSOCIATIVE MEMORY.")  # the closing " #" is dropped
