@@ -9,7 +9,9 @@ Each collection becomes three files in a work folder (``benchmarks/work/<name>/`
   work. Left out: ``.B`` (publication date or journal reference), ``.N`` (entry
   notes), ``.X`` (citation triples) and ``.C`` (CR category codes): numbers and
   boilerplate such as "CACM December, 1958" that are in nearly every record.
-  Line breaks inside a field are collapsed to single spaces.
+  Line breaks inside a field are collapsed to single spaces. Documents with
+  neither title nor body (Cranfield 471 and 995) are left out: there is nothing to
+  index, and they stay in the qrels as relevant documents nobody can find.
 * ``topics.tsv``: ``qid<TAB>query text``, only for topics with at least one
   relevant document (CISI has 112 queries but 76 judged; CACM 64 and 52). The
   query text is ``.T`` + ``.W`` (CISI's bibliographic queries have a title), on
@@ -235,6 +237,11 @@ def load(name: str, corpora: Path) -> Collection:
     unknown = judged - set(all_topics)
     if unknown:
         raise ValueError(f"{name}: qrels name unknown queries {sorted(unknown)[:5]}")
+    empty = [d["id"] for d in docs if not (d["title"] or d["body"])]
+    if empty:
+        # Nothing to index (Cranfield 471 and 995); they stay in the qrels, unretrievable.
+        docs = [d for d in docs if d["title"] or d["body"]]
+        notes.append(f"dropped {len(empty)} empty documents ({', '.join(empty)})")
     if len(topics) < len(all_topics):
         notes.append(f"skipped {len(all_topics) - len(topics)} queries without qrels")
     return Collection(name, docs, topics, qrels, notes)
