@@ -1,0 +1,283 @@
+"""The command line: thin commands that call the core and print for people or programs."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from click.core import ParameterSource
+
+from . import __version__, storage
+from .analysis import STEMMERS
+from .config import envvar, help_text, setting
+from .errors import SearchidxError
+from .indexer import IndexSummary, index_paths
+from .search import SORTS, Engine
+
+EXIT_NO_RESULTS = 1
+EXIT_ERROR = 2
+SKIPPED_SHOWN = 20
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    default=lambda: str(setting("index")),
+    envvar=envvar("index"),
+    show_envvar=True,
+    type=click.Path(file_okay=False),
+    help=help_text("index") + "  [default: index]",
+)
+
+
+def fail(message: str, code: int = EXIT_ERROR):
+    """Print MESSAGE as one line on stderr and exit with CODE."""
+    click.echo(f"searchidx: {message}", err=True)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    """Turn the core's errors into one line on stderr and exit status 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SearchidxError as exc:
+            fail(str(exc))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="searchidx")
+def cli():
+    """Full-text search for collections of news articles.
+
+    Build an index from a folder of articles, then search it:
+
+        searchidx index seeds/ && searchidx query "troops"
+    """
+
+
+# -- index --------------------------------------------------------------------------------
+
+
+def _run_index(index_dir, paths, rebuild=False, jobs=1, stemmer=None, quiet=False, verbose=False):
+    show_bar = not quiet and sys.stderr.isatty()
+    bar = None
+
+    def progress(done, total):
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+        bar.update(1)
+
+    try:
+        summary = index_paths(
+            index_dir,
+            paths,
+            rebuild=rebuild,
+            jobs=jobs,
+            stemmer=stemmer,
+            progress=progress if show_bar else None,
+        )
+    except KeyboardInterrupt:
+        fail("interrupted: the index is as it was before this run (nothing was committed)", 130)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not quiet:
+        _report(summary, verbose)
+    return summary
+
+
+def _report(summary: IndexSummary, verbose: bool) -> None:
+    shown = summary.skipped if verbose else summary.skipped[:SKIPPED_SHOWN]
+    for item in shown:
+        click.echo(f"skipped {item}", err=True)
+    if len(shown) < len(summary.skipped):
+        click.echo(
+            f"... and {len(summary.skipped) - len(shown)} more skipped (--verbose lists all)",
+            err=True,
+        )
+    click.echo(summary.line(), err=True)
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--rebuild", is_flag=True, help="Start the index over instead of updating it.")
+@click.option("--jobs", "-j", default=1, type=click.IntRange(1, 64), help="Processes analysing text.")
+@click.option("--stemmer", type=click.Choice(STEMMERS), help="Stemmer of a new index.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", "-v", is_flag=True, help="List every skipped file.")
+@index_option
+def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, index_dir):
+    """Build or update the index from article files under PATHS (default: seeds/).
+
+    Unchanged files are not read again, changed files are re-indexed, and files gone from
+    an indexed folder are removed.  Plain-text articles (.txt, no extension) and JSON Lines
+    (.jsonl) are read; other files are skipped with the reason.
+
+        searchidx index ../articles --jobs 2
+    """
+    _run_index(index_dir, paths or [str(setting("seeds"))], rebuild, jobs, stemmer, quiet, verbose)
+
+
+# -- query --------------------------------------------------------------------------------
+
+
+def _engine(index_dir: str) -> Engine:
+    """Return an engine on INDEX_DIR, first building the default index from the seeds."""
+    ctx = click.get_current_context()
+    if not storage.exists(index_dir) and ctx.get_parameter_source("index_dir") in (
+        ParameterSource.DEFAULT,
+        None,
+    ):
+        seeds = str(setting("seeds"))
+        click.echo(f"searchidx: no index in {index_dir}/ yet; building it from {seeds}/", err=True)
+        _run_index(index_dir, [seeds])
+    return Engine(index_dir)
+
+
+def _styled_snippet(hit, color: bool) -> str:
+    if not color:
+        return hit.snippet
+    return "".join(click.style(text, bold=True, fg="yellow") if hit else text for text, hit in hit.snippet_parts)
+
+
+def _print_results(result, color: bool) -> None:
+    first = (result.page - 1) * result.page_size + 1
+    if result.hits:
+        last = first + len(result.hits) - 1
+        click.echo(
+            f"{result.total} result{'' if result.total == 1 else 's'} for {result.query!r} ({result.took_ms:.1f} ms); "
+            f"showing {first}-{last}, page {result.page} of {result.pages}"
+        )
+    elif result.total:
+        click.echo(f"{result.total} results for {result.query!r}, but page {result.page} is past the last ({result.pages})")
+    else:
+        click.echo(f"No results for {result.query!r}.")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    for n, hit in enumerate(result.hits, start=first):
+        title = click.style(hit.title, bold=True) if color else hit.title
+        meta = [hit.date.strftime("%Y-%m-%d") if hit.date else None, hit.source or None, hit.id]
+        click.echo(f"\n{n}. {title}")
+        click.echo("   " + " · ".join(m for m in meta if m))
+        click.echo("   " + _styled_snippet(hit, color))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", "-n", default=10, show_default=True, type=int, help="Results per page.")
+@click.option("--page", "-p", default=1, show_default=True, type=int, help="Page of results.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (see README).")
+@index_option
+def query(query, limit, page, sort, as_json, index_dir):
+    """Search the index and print ranked results with snippets.
+
+    Exit status: 0 with results, 1 with none, 2 for a bad query or a missing index.
+    Syntax: words, "a phrase", "near words"~5, AND OR NOT -word, title:word,
+    source:name, prefix*, date:2020-01-01..2020-02-01.
+
+        searchidx query '"Triangle of Death" OR troops' --sort date
+    """
+    with _engine(index_dir) as engine:
+        result = engine.search(query, page=page, page_size=limit, sort=sort)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        _print_results(result, color=sys.stdout.isatty())
+    if not result.hits:
+        sys.exit(EXIT_NO_RESULTS)
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
+@index_option
+def show(doc_id, as_json, index_dir):
+    """Print one document, with its metadata, by its id (as shown in results).
+
+        searchidx show seeds/000_a20da12f17ca7dba.txt
+    """
+    with Engine(index_dir) as engine:
+        doc = engine.document(doc_id)
+    if doc is None:
+        fail(f"no document with id {doc_id!r} in {index_dir}", EXIT_NO_RESULTS)
+    if as_json:
+        data = {
+            "id": doc.id,
+            "title": doc.title,
+            "date": doc.date.isoformat() if doc.date else None,
+            "source": doc.source,
+            "url": doc.url,
+            "path": doc.path,
+            "position": doc.position,
+            "body": doc.body,
+        }
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    click.echo(doc.title)
+    for label, value in (
+        ("date", doc.date.isoformat(sep=" ") if doc.date else ""),
+        ("source", doc.source),
+        ("url", doc.url),
+        ("file", doc.path + (f" (record {doc.position})" if doc.position is not None else "")),
+        ("id", doc.id),
+    ):
+        if value:
+            click.echo(f"{label}: {value}")
+    click.echo("")
+    click.echo(doc.body)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@index_option
+def stats(as_json, index_dir):
+    """Print how many documents the index holds, its size and its settings.
+
+        searchidx stats --json
+    """
+    with Engine(index_dir) as engine:
+        info = engine.stats()
+    if as_json:
+        click.echo(json.dumps(info))
+        return
+    for key, value in info.items():
+        click.echo(f"{key}: {value}")
+
+
+@cli.command()
+@click.argument("topics", type=click.File("r", encoding="utf-8"))
+@click.option("--limit", "-n", default=1000, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--tag", default="searchidx", show_default=True, help="Run tag (last column).")
+@index_option
+def batch(topics, limit, tag, index_dir):
+    """Rank documents for each topic and print a TREC run (qid Q0 docid rank score tag).
+
+    TOPICS holds one topic a line: an id, a tab, and the topic's text (a question or a
+    description; operators are not interpreted).  Use - for standard input.
+
+        searchidx batch topics.tsv --limit 1000 > run.txt
+    """
+    parsed = []
+    for number, line in enumerate(topics, start=1):
+        if not line.strip():
+            continue
+        qid, tab, text = line.rstrip("\n").partition("\t")
+        if not tab or not qid.strip():
+            fail(f"{topics.name}:{number}: expected 'id<TAB>text'")
+        parsed.append((qid.strip(), text))
+    out = click.get_text_stream("stdout")
+    with Engine(index_dir) as engine:
+        for qid, text in parsed:
+            for rank, (doc_id, score) in enumerate(engine.rank(text, limit), start=1):
+                out.write(f"{qid} Q0 {doc_id.replace(' ', '_')} {rank} {score:.6f} {tag}\n")
+
+
+def main():
+    """Run the command line (the console script's entry point)."""
+    cli(prog_name="searchidx")

@@ -1,0 +1,67 @@
+"""Every setting, declared once with its default, environment variable and help.
+
+The CLI options, the web app's config and the core all read from ``SETTINGS``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    envvar: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("index", "index", "SEARCHIDX_INDEX", "Folder holding the index."),
+    Setting("seeds", "seeds", None, "Folder indexed when no path is given."),
+    Setting(
+        "stemmer",
+        "porter",
+        "SEARCHIDX_STEMMER",
+        "NLTK stemmer for new indexes: porter, snowball, lancaster or none.",
+    ),
+    Setting("title_boost", 2.0, "SEARCHIDX_TITLE_BOOST", "Weight of a title match against a body match."),
+    Setting("bm25_k1", 1.2, "SEARCHIDX_BM25_K1", "BM25 term-frequency saturation."),
+    Setting("bm25_b", 0.75, "SEARCHIDX_BM25_B", "BM25 document-length normalisation."),
+    Setting("page_size", 10, None, "Results on a page."),
+    Setting("max_page_size", 100, None, "Largest page size a caller may ask for."),
+    Setting("max_results", 10_000, None, "Deepest result a page may reach (page x page size)."),
+    Setting("max_query_length", 1_000, None, "Longest query string accepted, in characters."),
+    Setting("snippet_chars", 200, None, "Length of one snippet fragment, in characters."),
+    Setting("snippet_fragments", 3, None, "Most fragments in a snippet."),
+    Setting("lock_timeout", 10.0, "SEARCHIDX_LOCK_TIMEOUT", "Seconds an indexer waits for another."),
+    Setting("writer_memory_mb", 128, None, "Memory for the index writer's buffer, in MB."),
+    Setting("max_file_mb", 64, None, "Larger files are skipped, in MB."),
+    Setting("host", "127.0.0.1", "SEARCHIDX_HOST", "Address the web server binds to."),
+    Setting("port", 5000, "SEARCHIDX_PORT", "Port the web server listens on."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def setting(name: str):
+    """Return the value of setting NAME: its environment variable if set, else the default."""
+    spec = _BY_NAME[name]
+    raw = os.environ.get(spec.envvar) if spec.envvar else None
+    if raw is None or raw == "":
+        return spec.default
+    kind = type(spec.default)
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"{spec.envvar}={raw!r} is not a valid {kind.__name__}") from None
+
+
+def envvar(name: str) -> str | None:
+    """Return the environment variable that sets NAME, if any."""
+    return _BY_NAME[name].envvar
+
+
+def help_text(name: str) -> str:
+    """Return the help text of setting NAME."""
+    return _BY_NAME[name].help

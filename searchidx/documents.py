@@ -1,0 +1,84 @@
+"""Plain objects that cross module boundaries: documents in, hits and results out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Document:
+    """One article, as ingestion produces it and the index stores it."""
+
+    id: str
+    title: str
+    body: str
+    date: datetime | None = None
+    source: str = ""
+    url: str = ""
+    path: str = ""  # the source file
+    position: int | None = None  # line or record number, for files holding many documents
+
+
+@dataclass
+class Hit:
+    """One search result, copied out of the searcher so it outlives it."""
+
+    id: str
+    title: str
+    date: datetime | None
+    source: str
+    path: str
+    url: str
+    score: float
+    snippet: str = ""
+    snippet_html: str = ""
+    #: The snippet as (text, is_match) segments, for front ends that mark matches their own way.
+    snippet_parts: tuple[tuple[str, bool], ...] = ()
+    position: int | None = None
+
+    def to_dict(self) -> dict:
+        """Return the JSON form of the hit (the schema documented in README.md)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "path": self.path,
+            "url": self.url,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "snippet_html": self.snippet_html,
+        }
+
+
+@dataclass
+class SearchResult:
+    """A page of results for one query."""
+
+    query: str
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit] = field(default_factory=list)
+    suggestion: str | None = None
+    took_ms: float = 0.0
+    sort: str = "relevance"
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages the whole result set fills."""
+        return max(1, -(-self.total // self.page_size))
+
+    def to_dict(self) -> dict:
+        """Return the JSON form of the result (the schema documented in README.md)."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "page_size": self.page_size,
+            "sort": self.sort,
+            "took_ms": round(self.took_ms, 2),
+            "suggestion": self.suggestion,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }

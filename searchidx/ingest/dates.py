@@ -1,0 +1,110 @@
+"""Recognise publication dates in article text and metadata."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+_TIME = (
+    r"(?:(?:\s*,)?\s*(?:at\s+|-\s+|T)?(?P<hour>\d{1,2})[:.](?P<minute>\d\d)(?::(?P<second>\d\d))?"
+    r"(?:\.\d+)?\s*(?P<ampm>[ap]\.?m\.?)?(?:\s*(?:Z|[A-Z]{2,4}|[+-]\d\d:?\d\d))?)?"
+)
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_PATTERNS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        _WEEKDAY + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + _TIME,  # January 17, 2020 at 11:09 am
+        _WEEKDAY + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + _TIME,  # 17 January 2020
+        _YEAR + r"-(?P<month>\d\d)-(?P<day>\d\d)" + _TIME,  # 2020-01-17, 2020-01-17T11:09:00Z
+        _YEAR + r"/(?P<month>\d\d)/(?P<day>\d\d)" + _TIME,  # 2020/01/17
+    )
+]
+# A date line is a date, maybe after a word such as "Published:" and before a short tail.
+_LINE_PREFIX = re.compile(
+    r"^\s*(?:(?:published|posted|updated|date|dated|last updated)\s*(?:on)?\s*:?\s*)?", re.I
+)
+_LINE_MAX = 80
+
+
+def _build(match: re.Match) -> datetime | None:
+    parts = match.groupdict()
+    month = parts["month"]
+    month = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+    hour = int(parts.get("hour") or 0)
+    minute = int(parts.get("minute") or 0)
+    second = int(parts.get("second") or 0)
+    ampm = (parts.get("ampm") or "").lower().replace(".", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    try:
+        return datetime(int(parts["year"]), month, int(parts["day"]), hour, minute, second)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> datetime | None:
+    """Return the first date found at the start of TEXT, or None."""
+    text = text.strip()
+    for pattern in _PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return _build(match)
+    return None
+
+
+def parse_date_line(line: str) -> datetime | None:
+    """Return the date if LINE is a dateline (a date and little else), or None."""
+    if len(line) > _LINE_MAX:
+        return None
+    rest = line[_LINE_PREFIX.match(line).end() :]
+    for pattern in _PATTERNS:
+        match = pattern.match(rest)
+        if match and len(rest) - match.end() <= 20:
+            return _build(match)
+    return None
+
+
+def parse_date_value(value) -> datetime | None:
+    """Return a datetime for a metadata value: ISO text, a date phrase, or a Unix time."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            if value <= 0:
+                return None
+            return datetime.fromtimestamp(value, timezone.utc).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parsed.replace(tzinfo=None)
+    except ValueError:
+        return parse_date(value)

@@ -1,0 +1,159 @@
+"""Turn query strings into Whoosh queries, with one-line explanations for bad ones.
+
+Syntax (documented in README.md): free words (ranked, any may match), ``"phrases"``,
+``"phrase"~N`` (words within N positions), ``AND``/``OR``/``NOT``, ``-word``, ``+word``,
+``field:value`` for title, body, source, date, url and id, ``prefix*``, and date ranges as
+``date:2020-01-01..2020-02-01`` (either end may be left open) or ``date:[2020-01 TO 2020-03]``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import qparser
+from whoosh import query as wq
+
+from .analysis import NewsAnalyzer, stem_prefix
+from .errors import QueryError
+from .schema import QUERY_FIELDS, TEXT_FIELDS
+
+MIN_PREFIX = 2  # letters before a * in a prefix query
+MAX_EXPANSION = 1_000  # index words one prefix may stand for
+
+_QUOTED = re.compile(r'"[^"]*"')
+_FIELD = re.compile(r"(?<![\w.])([A-Za-z_]\w*):")
+_RANGE = re.compile(r"(?<![\w.])(\w+):([^\s\[\]()\"]*)\.\.([^\s\[\]()\"]*)")
+_WILD_WORD = re.compile(r"(?:(?<=\s)|^|(?<=[(:+-]))([^\s()\"]*\*[^\s()\"]*)")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+class _Parser(qparser.QueryParser):
+    """Whoosh's parser, with prefixes of text fields matched against stems."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if termclass is wq.Prefix and isinstance(getattr(field, "analyzer", None), NewsAnalyzer):
+            stemmer = field.analyzer.stemmer
+            return termclass(fieldname, stem_prefix(text, stemmer), boost=boost)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
+def _parser(schema, title_boost: float) -> qparser.QueryParser:
+    parser = _Parser(None, schema, group=qparser.OrGroup)
+    parser.add_plugin(
+        qparser.MultifieldPlugin(list(TEXT_FIELDS), fieldboosts={"title": title_boost})
+    )
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.remove_plugin_class(qparser.EveryPlugin)  # "*:*" would list the whole index
+    return parser
+
+
+def _outside_quotes(text: str) -> str:
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
+
+
+def _check_syntax(text: str) -> None:
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quote: close the phrase with " or remove the quote')
+    bare = _outside_quotes(text)
+    depth = 0
+    for char in bare:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise QueryError("unbalanced parenthesis: a ')' has no matching '('")
+    if depth:
+        raise QueryError("unbalanced parenthesis: a '(' is never closed")
+    for name in _FIELD.findall(bare):
+        if name.lower() not in QUERY_FIELDS:
+            raise QueryError(
+                f"unknown field '{name}:' (fields: {', '.join(QUERY_FIELDS)}); "
+                f'put "{name}:" in quotes to search for it as words'
+            )
+    for word in _WILD_WORD.findall(bare):
+        literal = word.split(":")[-1].lstrip("+-")
+        prefix = literal.split("*", 1)[0]
+        if len(prefix) < MIN_PREFIX:
+            raise QueryError(
+                f"'{word}' is too broad: give at least {MIN_PREFIX} letters before the *"
+            )
+
+
+def _rewrite(text: str) -> str:
+    # "field:a..b" is our range form; Whoosh spells it "field:[a TO b]".
+    text = _RANGE.sub(lambda m: f"{m.group(1)}:[{m.group(2)} TO {m.group(3)}]".replace("[ TO", "[TO").replace("TO ]", "TO]"), text)
+    # A "?" is Whoosh's one-letter wildcard; people type it to end questions.
+    bare = _outside_quotes(text)
+    return "".join(" " if bare[i] == "?" else c for i, c in enumerate(text))
+
+
+def _errors(q: wq.Query) -> list[str]:
+    found = []
+    error = getattr(q, "error", None)
+    if error:
+        found.append(str(error))
+    for child in q.children():
+        found.extend(_errors(child))
+    return found
+
+
+def _negations_exclude(q: wq.Query) -> wq.Query:
+    """Make "a b NOT c" mean (a OR b) AND NOT c; Whoosh's OR group would read (a OR b OR NOT c)."""
+    if q.is_leaf():
+        return q
+    q = q.apply(_negations_exclude)
+    if isinstance(q, wq.Or):
+        positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
+        negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
+        if positive and negative:
+            keep = positive[0] if len(positive) == 1 else wq.Or(positive, boost=q.boost)
+            drop = negative[0] if len(negative) == 1 else wq.Or(negative)
+            return wq.AndNot(keep, drop)
+    return q
+
+
+def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Query:
+    """Return the Whoosh query for the user query TEXT, or raise QueryError saying why not."""
+    text = text.strip()
+    if not text:
+        raise QueryError("empty query: type some words to search for")
+    if len(text) > max_length:
+        raise QueryError(f"query too long ({len(text)} characters; the limit is {max_length})")
+    _check_syntax(text)
+    try:
+        parsed = _parser(schema, title_boost).parse(_rewrite(text), normalize=False)
+        errors = _errors(parsed)
+        if not errors:
+            return _negations_exclude(parsed).normalize()
+    except Exception as exc:  # Whoosh raises bare exceptions for values it cannot read
+        errors = [str(exc)]
+    raise QueryError(f"cannot understand the query: {errors[0]}")
+
+
+def plain_query(text: str, schema, title_boost: float) -> wq.Query:
+    """Return the ranked query for natural-language TEXT: its words, no operators."""
+    words = " ".join(w.lower() for w in _WORDS.findall(text))
+    return _parser(schema, title_boost).parse(words).normalize()
+
+
+def check_expansions(q: wq.Query, reader, limit: int = MAX_EXPANSION) -> None:
+    """Raise QueryError if a prefix or wildcard in Q stands for more than LIMIT index words."""
+    if isinstance(q, (wq.Prefix, wq.Wildcard)):
+        count = 0
+        for _ in q._btexts(reader):
+            count += 1
+            if count > limit:
+                raise QueryError(
+                    f"'{q.text}*' matches more than {limit:,} words; give a longer prefix"
+                )
+    for child in q.children():
+        check_expansions(child, reader, limit)
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Return the spans of the plain words of the query TEXT (not fields, operators, quotes)."""
+    bare = _FIELD.sub(lambda m: " " * len(m.group()), _outside_quotes(text))
+    return [
+        m.span()
+        for m in _WORDS.finditer(bare)
+        if m.group() not in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO")
+    ]

@@ -1,0 +1,29 @@
+"""The index schema: which fields exist and how each is indexed and stored."""
+
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from .analysis import NewsAnalyzer
+
+#: Fields searched by free words, and the ones a query may name with ``field:value``.
+TEXT_FIELDS = ("title", "body")
+QUERY_FIELDS = ("title", "body", "source", "date", "url", "id")
+
+
+def build_schema(stemmer: str = "porter") -> Schema:
+    """Return the schema for a new index whose text fields use STEMMER."""
+    analyzer = NewsAnalyzer(stemmer)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=ID(stored=True),
+        # "path \x1f mtime_ns \x1f size \x1f hash" of the source file, for incremental runs.
+        fileinfo=ID(),
+        title=TEXT(analyzer=analyzer, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True, spelling=True),
+        date=DATETIME(stored=True, sortable=True),
+        # Names, not prose: matched word by word, unstemmed ("source:monitor").
+        source=TEXT(analyzer=NewsAnalyzer("none"), stored=True),
+        url=ID(stored=True),
+        position=STORED(),
+    )

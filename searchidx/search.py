@@ -1,0 +1,223 @@
+"""The search engine: queries in, pages of ranked hits with snippets out.
+
+``Engine`` keeps one Whoosh searcher open and refreshes it before each search, so a search
+sees the newest committed generation of the index without reopening it when nothing changed.
+Everything returned is a plain object (``SearchResult``, ``Hit``, ``Document``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from datetime import datetime
+
+from whoosh import scoring
+from whoosh.query import Every
+
+from . import storage
+from .config import setting
+from .documents import Document, Hit, SearchResult
+from .errors import QueryError
+from .indexer import recorded_files
+from .query import check_expansions, parse_query, plain_query, word_spans
+from .snippets import make_snippet, match_spec
+
+SORTS = ("relevance", "date")
+
+
+def _stored_document(fields: dict) -> Document:
+    return Document(
+        id=fields["id"],
+        title=fields.get("title", ""),
+        body=fields.get("body", ""),
+        date=fields.get("date"),
+        source=fields.get("source", ""),
+        url=fields.get("url", ""),
+        path=fields.get("path", ""),
+        position=fields.get("position"),
+    )
+
+
+class Engine:
+    """Search one index.  Safe to share between threads (searches take turns)."""
+
+    def __init__(self, index_dir: str | os.PathLike | None = None):
+        self.index_dir = os.fspath(index_dir or setting("index"))
+        self._lock = threading.RLock()
+        self._searcher = None
+        self.weighting = scoring.BM25F(
+            B=float(setting("bm25_b")), K1=float(setting("bm25_k1"))
+        )
+        self.title_boost = float(setting("title_boost"))
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _current(self):
+        """Return a searcher on the newest generation of the index (the lock is held)."""
+        if self._searcher is None:
+            self._searcher = storage.open_index(self.index_dir).searcher(weighting=self.weighting)
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def close(self) -> None:
+        """Release the open searcher."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def stemmer(self) -> str:
+        with self._lock:
+            return self._current().schema["body"].analyzer.stemmer
+
+    # -- searching ------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        page: int = 1,
+        page_size: int | None = None,
+        sort: str = "relevance",
+    ) -> SearchResult:
+        """Return page PAGE of the results for the query string QUERY.
+
+        Raises QueryError for a query that cannot be parsed or a page outside the limits.
+        """
+        started = time.perf_counter()
+        page_size = int(setting("page_size")) if page_size is None else page_size
+        _check_page(page, page_size, sort)
+        with self._lock:
+            searcher = self._current()
+            q = parse_query(
+                query, searcher.schema, self.title_boost, int(setting("max_query_length"))
+            )
+            check_expansions(q, searcher.reader())
+            sortedby = "date" if sort == "date" else None
+            results = searcher.search(
+                q, limit=page * page_size, sortedby=sortedby, reverse=sortedby is not None
+            )
+            total = len(results)
+            spec = match_spec(q, searcher.reader())
+            stemmer = searcher.schema["body"].analyzer.stemmer
+            size = int(setting("snippet_chars"))
+            fragments = int(setting("snippet_fragments"))
+            hits = []
+            for hit in results[(page - 1) * page_size : page * page_size]:
+                fields = hit.fields()
+                snippet = make_snippet(fields.get("body", ""), spec, stemmer, size, fragments)
+                hits.append(
+                    Hit(
+                        id=fields["id"],
+                        title=fields.get("title", ""),
+                        date=fields.get("date"),
+                        source=fields.get("source", ""),
+                        path=fields.get("path", ""),
+                        url=fields.get("url", ""),
+                        score=float(hit.score or 0.0),
+                        snippet=snippet.plain,
+                        snippet_html=snippet.html,
+                        snippet_parts=snippet.parts,
+                        position=fields.get("position"),
+                    )
+                )
+            suggestion = self._suggest(query, searcher) if total < page_size else None
+        return SearchResult(
+            query=query,
+            total=total,
+            page=page,
+            page_size=page_size,
+            hits=hits,
+            suggestion=suggestion,
+            took_ms=(time.perf_counter() - started) * 1000,
+            sort=sort,
+        )
+
+    def rank(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
+        """Return the (id, score) of the best LIMIT documents for natural-language TEXT."""
+        with self._lock:
+            searcher = self._current()
+            q = plain_query(text, searcher.schema, self.title_boost)
+            results = searcher.search(q, limit=limit)
+            return [(hit["id"], float(hit.score or 0.0)) for hit in results]
+
+    def _suggest(self, query: str, searcher) -> str | None:
+        """Return QUERY with unknown words replaced by close index words, or None."""
+        reader = searcher.reader()
+        analyzer = searcher.schema["body"].analyzer
+        corrector = searcher.corrector("body")
+        changed = False
+        pieces = []
+        last = 0
+        for start, end in word_spans(query):
+            word = query[start:end]
+            terms = [t.text for t in analyzer(word)]
+            if not terms or any(
+                reader.doc_frequency(field, t) for field in ("title", "body") for t in terms
+            ):
+                continue
+            if any(c.isdigit() for c in word):
+                continue
+            options = corrector.suggest(word.lower(), limit=1, maxdist=2, prefix=1)
+            if options:
+                pieces.append(query[last:start])
+                pieces.append(options[0])
+                last = end
+                changed = True
+        if not changed:
+            return None
+        pieces.append(query[last:])
+        return "".join(pieces)
+
+    # -- documents ------------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document | None:
+        """Return the stored document with id DOC_ID, or None."""
+        with self._lock:
+            fields = self._current().document(id=doc_id)
+        return _stored_document(fields) if fields else None
+
+    def stats(self) -> dict:
+        """Return counts and facts about the index."""
+        with self._lock:
+            searcher = self._current()
+            reader = searcher.reader()
+            newest = None
+            if searcher.doc_count():
+                top = searcher.search(Every(), limit=1, sortedby="date", reverse=True)
+                newest = top[0].get("date") if len(top) else None
+            info = {
+                "index": os.path.abspath(self.index_dir),
+                "documents": searcher.doc_count(),
+                "files": len(recorded_files(reader)),
+                "terms": sum(1 for _ in reader.lexicon("body")),
+                "segments": len(reader.leaf_readers()),
+                "size_bytes": storage.size_on_disk(self.index_dir),
+                "stemmer": searcher.schema["body"].analyzer.stemmer,
+                "newest_date": newest.isoformat() if isinstance(newest, datetime) else None,
+            }
+        return info
+
+
+def _check_page(page, page_size, sort) -> None:
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    if not isinstance(page, int) or page < 1:
+        raise QueryError(f"page must be a whole number from 1 up (got {page!r})")
+    largest = int(setting("max_page_size"))
+    if not isinstance(page_size, int) or not 1 <= page_size <= largest:
+        raise QueryError(f"page size must be from 1 to {largest} (got {page_size!r})")
+    deepest = int(setting("max_results"))
+    if page * page_size > deepest:
+        raise QueryError(
+            f"page {page} is too deep: results are served up to the {deepest:,}th; "
+            "narrow the query instead"
+        )

@@ -1,0 +1,180 @@
+"""Snippets: the best fragments of a document's text around the words a query matched.
+
+A query is reduced to what it looks for in the text: single index terms (from words, and
+from prefixes expanded against the index) and phrases (sequences of terms with a slop).
+The text is analysed with the same analyzer as the index, so every form of a word is found
+("troops" also marks "troop"); a phrase marks only the places where the whole phrase occurs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from .analysis import terms_with_offsets
+from .schema import TEXT_FIELDS
+
+MAX_SCAN = 200_000  # characters of a document examined for matches
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class MatchSpec:
+    """What to mark: single terms and (terms, slop) phrases."""
+
+    terms: set[str] = field(default_factory=set)
+    phrases: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.phrases)
+
+
+def match_spec(q: wq.Query, reader) -> MatchSpec:
+    """Return what query Q looks for in the text fields, prefixes expanded with READER."""
+    spec = MatchSpec()
+    _collect(q, reader, spec)
+    return spec
+
+
+def _collect(q: wq.Query, reader, spec: MatchSpec) -> None:
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        _collect(q.a, reader, spec)
+        return
+    if isinstance(q, wq.Phrase):
+        if q.fieldname in TEXT_FIELDS:
+            phrase = (tuple(q.words), max(1, q.slop))
+            if phrase not in spec.phrases:
+                spec.phrases.append(phrase)
+        return
+    if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+        if q.fieldname in TEXT_FIELDS:
+            spec.terms.update(
+                t.decode("utf-8") if isinstance(t, bytes) else t
+                for _, t in q.existing_terms(reader, expand=True)
+            )
+        return
+    if isinstance(q, wq.Term):
+        if q.fieldname in TEXT_FIELDS:
+            spec.terms.add(q.text)
+        return
+    for child in q.children():
+        _collect(child, reader, spec)
+
+
+def _marked_tokens(text: str, spec: MatchSpec, stemmer: str) -> list[tuple[int, int, str]]:
+    """Return the (start, end, term) of each token of TEXT that the spec marks."""
+    tokens = list(terms_with_offsets(text[:MAX_SCAN], stemmer))
+    marked = [t[0] in spec.terms for t in tokens] if spec.terms else [False] * len(tokens)
+    for words, slop in spec.phrases:
+        first, rest = words[0], words[1:]
+        for i, token in enumerate(tokens):
+            if token[0] != first:
+                continue
+            places = [i]
+            for word in rest:
+                window = range(places[-1] + 1, min(len(tokens), places[-1] + 1 + slop))
+                nxt = next((j for j in window if tokens[j][0] == word), None)
+                if nxt is None:
+                    break
+                places.append(nxt)
+            else:
+                for j in places:
+                    marked[j] = True
+    return [(tok[1], tok[2], tok[0]) for tok, hit in zip(tokens, marked) if hit]
+
+
+def _window(text: str, center_start: int, size: int) -> tuple[int, int]:
+    """Return a fragment of about SIZE characters starting a little before CENTER_START."""
+    start = max(0, center_start - size // 4)
+    if start > 0:
+        # Start at a sentence or word boundary near the ideal start.
+        sentence = max(text.rfind(". ", start - size // 4, center_start), -1)
+        if sentence >= 0 and sentence + 2 <= center_start:
+            start = sentence + 2
+        else:
+            space = text.find(" ", start, center_start)
+            start = space + 1 if space >= 0 else start
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.rfind(" ", start + size // 2, end)
+        end = space if space > 0 else end
+    return start, end
+
+
+@dataclass
+class Snippet:
+    """A snippet as (text, is_match) parts, with its renderings."""
+
+    parts: tuple[tuple[str, bool], ...]
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+    @property
+    def html(self) -> str:
+        return "".join(
+            f"<mark>{html.escape(text)}</mark>" if hit else html.escape(text)
+            for text, hit in self.parts
+        )
+
+
+def make_snippet(
+    text: str, spec: MatchSpec, stemmer: str, size: int = 200, max_fragments: int = 3
+) -> Snippet:
+    """Return the best one to MAX_FRAGMENTS fragments of TEXT for SPEC, matches marked.
+
+    The first fragment is the window holding the most distinct matched terms; a further
+    fragment is added only if it shows a matched term the earlier ones do not.
+    """
+    marks = _marked_tokens(text, spec, stemmer) if spec else []
+    if not marks:
+        start, end = _window(text, 0, size)
+        return Snippet(_parts(text, [(start, end)], []))
+    candidates = []
+    for i, (start, _, _) in enumerate(marks):
+        lo, hi = _window(text, start, size)
+        inside = [m for m in marks[i:] if m[0] >= lo and m[1] <= hi]
+        candidates.append((len({m[2] for m in inside}), len(inside), -start, (lo, hi), inside))
+    candidates.sort(reverse=True)
+    chosen: list[tuple[int, int]] = []
+    shown: set[str] = set()
+    for _, _, _, (lo, hi), inside in candidates:
+        if len(chosen) >= max_fragments:
+            break
+        terms = {m[2] for m in inside}
+        if chosen and (terms <= shown or any(lo < b and hi > a for a, b in chosen)):
+            continue
+        chosen.append((lo, hi))
+        shown |= terms
+    chosen.sort()
+    return Snippet(_parts(text, chosen, marks))
+
+
+def _parts(text: str, windows, marks) -> tuple[tuple[str, bool], ...]:
+    parts: list[tuple[str, bool]] = []
+
+    def add(piece: str, hit: bool) -> None:
+        piece = _SPACE.sub(" ", piece)
+        if piece:
+            parts.append((piece, hit))
+
+    for n, (lo, hi) in enumerate(windows):
+        if n or lo > 0:
+            add("… " if n == 0 else " … ", False)
+        pos = lo
+        for start, end, _ in marks:
+            if start < lo or end > hi:
+                continue
+            add(text[pos:start], False)
+            add(text[start:end], True)
+            pos = end
+        add(text[pos:hi], False)
+    if windows and windows[-1][1] < len(text.rstrip()):
+        add(" …", False)
+    return tuple(parts)
