@@ -1,18 +1,12 @@
 """The SMART parsers in benchmarks/collections.py, on small inputs and on the real corpora."""
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-# benchmarks/ is not installed; import it from the repository root.
-sys.path.insert(0, str(ROOT))
+from benchmarks import collections as colls
 
-from benchmarks import collections as colls  # noqa: E402
-
-CORPORA = ROOT.parent / "shared" / "corpora"
+from .conftest import CORPORA, corpus
 
 
 def test_read_smart_joins_lines_and_keeps_repeated_fields(tmp_path):
@@ -40,11 +34,11 @@ def test_document_body_is_abstract_keywords_then_authors():
 
 
 def need(name):
-    if not (CORPORA / name).is_dir():
-        pytest.skip(f"corpus {name} not found at {CORPORA / name}")
+    corpus(name)  # skips the test when the corpus is absent
     return colls.load(name, CORPORA)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("name", list(colls.SPECS))
 def test_counts_match_provenance(name):
     coll = need(name)  # load() raises if the counts differ from PROVENANCE.md
@@ -56,6 +50,7 @@ def test_counts_match_provenance(name):
     assert all("\n" not in text and text for text in coll.topics.values())
 
 
+@pytest.mark.corpus
 def test_cranfield_topics_are_numbered_by_position():
     coll = need("cranfield")
     # cran.qry's 3rd query is `.I 004`; cranqrel calls it 3.
@@ -65,6 +60,7 @@ def test_cranfield_topics_are_numbered_by_position():
     assert sum(r == 0 for rels in coll.qrels.values() for r in rels.values()) == 225
 
 
+@pytest.mark.corpus
 def test_cacm_sentinel_dropped_and_qids_unpadded():
     coll = need("cacm")
     assert "0" not in coll.topics
@@ -72,12 +68,14 @@ def test_cacm_sentinel_dropped_and_qids_unpadded():
     assert max(map(int, coll.topics)) <= 64
 
 
+@pytest.mark.corpus
 def test_cisi_skips_unjudged_queries():
     coll = need("cisi")
     assert len(coll.topics) == 76
     assert set(coll.topics) == {q for q, rels in coll.qrels.items() if any(rels.values())}
 
 
+@pytest.mark.corpus
 def test_write_produces_jsonl_topics_and_qrels(tmp_path):
     coll = need("adi")
     files = colls.write(coll, tmp_path)
@@ -90,6 +88,7 @@ def test_write_produces_jsonl_topics_and_qrels(tmp_path):
     assert len(qrels) == 170 and all(q.split()[1] == "0" for q in qrels)
 
 
+@pytest.mark.corpus
 def test_lisa_reads_judgements_from_lisarj_num():
     coll = need("lisa")
     assert len(coll.docs) == 5999

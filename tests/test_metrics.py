@@ -1,17 +1,12 @@
 """Hand-computed checks of benchmarks/metrics.py, for both implementations."""
 
 import math
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-# benchmarks/ is not installed; import it from the repository root.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks import metrics  # noqa: E402
+from benchmarks import metrics
 
 IMPLEMENTATIONS = [metrics.per_query_python, metrics.per_query_ir_measures]
 

@@ -9,26 +9,21 @@ gets 0.49 and tantivy 0.44.
 """
 
 import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-# benchmarks/ is not installed; import it from the repository root.
-sys.path.insert(0, str(ROOT))
+from benchmarks import collections as colls
+from benchmarks import metrics, relevance
 
-from benchmarks import collections as colls  # noqa: E402
-from benchmarks import metrics, relevance  # noqa: E402
+from .conftest import CORPORA, corpus
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+pytestmark = pytest.mark.corpus
 NDCG_FLOOR = 0.3
 
 
 @pytest.fixture(scope="module")
 def adi(tmp_path_factory):
-    if not (CORPORA / "adi").is_dir():
-        pytest.skip(f"ADI corpus not found at {CORPORA / 'adi'}")
+    corpus("adi")
     coll = colls.load("adi", CORPORA)
     files = colls.write(coll, tmp_path_factory.mktemp("adi"))
     return coll, files
