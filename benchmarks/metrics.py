@@ -6,6 +6,8 @@ definitions. Both follow trec_eval's conventions:
 
 * the run is re-sorted by score (descending), ties broken by docid in
   *descending* string order; the rank column is ignored;
+* scores are compared as 32-bit floats (trec_eval keeps them in a C ``float``),
+  so scores closer than float32 precision tie;
 * P@10 divides by 10 even when fewer than 10 documents were retrieved;
 * AP@1000 divides by the number of relevant documents in the qrels;
 * nDCG@10 uses gain = relevance (0/1 here) and discount log2(rank + 1).
@@ -20,6 +22,7 @@ so the denominator never depends on the library version.
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -78,9 +81,14 @@ def _natural(qid: str) -> tuple[int, str]:
     return (int(qid), qid) if qid.isdigit() else (-1, qid)
 
 
+def _float32(x: float) -> float:
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
 def ranking(scores: Mapping[str, float]) -> list[str]:
-    """Return docids in trec_eval order: score descending, then docid descending."""
-    return [d for d, _ in sorted(scores.items(), key=lambda ds: (ds[1], ds[0]), reverse=True)]
+    """Return docids in trec_eval order: float32 score descending, then docid descending."""
+    keyed = sorted(((_float32(s), d) for d, s in scores.items()), reverse=True)
+    return [d for _, d in keyed]
 
 
 def per_query_python(qrels: Qrels, run: Run) -> dict[str, dict[str, float]]:

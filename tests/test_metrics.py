@@ -45,6 +45,16 @@ def test_ties_are_broken_by_docid_descending_like_trec_eval(per_query):
     assert got["R@100"] == pytest.approx(1.0)
 
 
+def test_scores_are_compared_at_float32_precision_like_trec_eval(per_query):
+    qrels = {"1": {"a": 1}}
+    # 1 + 1e-8 and 1.0 are the same 32-bit float: a tie, so "z" > "a" comes first.
+    run = {"1": {"z": 1.0, "a": 1.0 + 1e-8}}
+    assert per_query(qrels, run)["1"]["AP@1000"] == pytest.approx(1 / 2)
+    # 1e-6 apart is beyond float32 precision at 1.0 (2**-23 = 1.2e-7): a comes first.
+    run = {"1": {"z": 1.0, "a": 1.0 + 1e-6}}
+    assert per_query(qrels, run)["1"]["AP@1000"] == pytest.approx(1.0)
+
+
 @pytest.mark.parametrize(
     ("rank", "expected"),
     [
@@ -92,7 +102,8 @@ def test_evaluate_averages_over_judged_topics():
 
 rankings = st.dictionaries(
     st.sampled_from([f"d{i}" for i in range(15)]),
-    st.integers(0, 4).map(float),  # few distinct scores, so many ties
+    # Few distinct scores, so many ties, some only at float32 precision.
+    st.sampled_from([0.0, 1.0, 1.0 + 1e-8, 1.0 + 1e-6, 2.0, 3.0, 4.0]),
     max_size=15,
 )
 judgements = st.dictionaries(
