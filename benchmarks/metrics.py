@@ -138,8 +138,8 @@ def mean(per_query: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
     return {m: (sum(v[m] for v in per_query.values()) / n if n else 0.0) for m in METRICS}
 
 
-def evaluate(qrels: Qrels, run: Run, check: bool = True) -> dict[str, float]:
-    """Return mean metrics over the judged topics, using ir_measures if importable.
+def per_query(qrels: Qrels, run: Run, check: bool = True) -> dict[str, dict[str, float]]:
+    """Return {qid: {metric: value}} for the judged topics, using ir_measures if importable.
 
     With CHECK, the pure-Python numbers are computed too and any disagreement
     beyond 1e-9 raises AssertionError (a cheap guard on both implementations).
@@ -147,7 +147,7 @@ def evaluate(qrels: Qrels, run: Run, check: bool = True) -> dict[str, float]:
     try:
         primary = per_query_ir_measures(qrels, run)
     except ImportError:
-        return mean(per_query_python(qrels, run))
+        return per_query_python(qrels, run)
     if check:
         fallback = per_query_python(qrels, run)
         for qid, values in primary.items():
@@ -157,4 +157,31 @@ def evaluate(qrels: Qrels, run: Run, check: bool = True) -> dict[str, float]:
                         f"ir_measures and the Python metrics disagree on {m} for topic"
                         f" {qid}: {v} vs {fallback[qid][m]}"
                     )
-    return mean(primary)
+    return primary
+
+
+def evaluate(qrels: Qrels, run: Run, check: bool = True) -> dict[str, float]:
+    """Return mean metrics over the judged topics (see ``per_query``)."""
+    return mean(per_query(qrels, run, check))
+
+
+def paired_randomization(
+    a: Mapping[str, float], b: Mapping[str, float], trials: int = 10_000, seed: int = 0
+) -> float:
+    """Return the two-sided p-value that per-topic scores A and B differ only by chance.
+
+    A paired randomization (permutation) test: each topic's difference keeps or
+    flips its sign at random; the p-value is the share of TRIALS whose mean
+    difference is at least as far from 0 as the observed one (+1 smoothing).
+    """
+    import random
+
+    diffs = [a[q] - b[q] for q in a]
+    if not diffs:
+        return 1.0
+    observed = abs(sum(diffs)) - 1e-12
+    rng = random.Random(seed)
+    extreme = sum(
+        abs(sum(d if rng.random() < 0.5 else -d for d in diffs)) >= observed for _ in range(trials)
+    )
+    return (extreme + 1) / (trials + 1)

@@ -218,23 +218,33 @@ def evaluate_collection(name: str, corpora: Path, systems: list[str]) -> dict:
             if unknown:
                 entry.update(status="failed", error=f"run has unknown topics {sorted(unknown)[:5]}")
             else:
+                scores = metrics.per_query(qrels, run)
                 entry.update(
                     status="ok",
                     topics_with_results=sum(1 for q in judged if run.get(q)),
-                    metrics=metrics.evaluate(qrels, run),
+                    metrics=metrics.mean(scores),
+                    per_query=scores,
                 )
         report["systems"][system] = entry
+    comparison = compare(report["systems"])
+    if comparison:
+        report["searchidx_vs_fts5"] = comparison
     return report
 
 
-def ratio_row(systems: dict) -> dict[str, float] | None:
+def compare(systems: dict) -> dict | None:
+    """Return searchidx/FTS5 ratios and paired randomization p-values, per metric."""
     a, b = systems.get("searchidx", {}), systems.get("fts5", {})
     if a.get("status") != "ok" or b.get("status") != "ok":
         return None
-    return {
-        m: (a["metrics"][m] / b["metrics"][m] if b["metrics"][m] else float("nan"))
-        for m in metrics.METRICS
-    }
+    ratio, p_value = {}, {}
+    for m in metrics.METRICS:
+        ratio[m] = a["metrics"][m] / b["metrics"][m] if b["metrics"][m] else float("nan")
+        p_value[m] = metrics.paired_randomization(
+            {q: v[m] for q, v in a["per_query"].items()},
+            {q: v[m] for q, v in b["per_query"].items()},
+        )
+    return {"ratio": ratio, "p_value": p_value}
 
 
 def format_table(results: dict) -> str:
@@ -251,11 +261,15 @@ def format_table(results: dict) -> str:
             else:
                 row += f"  failed: {entry['error']}"
             lines.append(row)
-        ratio = ratio_row(rep["systems"])
-        if ratio:
+        comparison = rep.get("searchidx_vs_fts5")
+        if comparison:
             lines.append(
                 f"{name:<10} {'searchidx/fts5':<16}"
-                + "".join(f"{ratio[m]:>9.3f}" for m in metrics.METRICS)
+                + "".join(f"{comparison['ratio'][m]:>9.3f}" for m in metrics.METRICS)
+            )
+            lines.append(
+                f"{name:<10} {'  paired p':<16}"
+                + "".join(f"{comparison['p_value'][m]:>9.3f}" for m in metrics.METRICS)
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -336,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
             "metrics": list(metrics.METRICS),
             "relevance": "binary; averages over topics with at least one relevant document,"
             " topics with nothing retrieved count as 0",
+            "p_value": "two-sided paired randomization test over topics, 10,000 trials,"
+            " searchidx vs fts5",
             "fts5": "tokenize='porter unicode61', bm25(t, 2.0, 1.0), OR of quoted words",
             "tantivy": "en_stem tokenizer, BM25 (k1=1.2, b=0.75), title boost 2.0, OR of words",
         },

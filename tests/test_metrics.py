@@ -156,3 +156,14 @@ def test_read_qrels(tmp_path):
     path.write_text("1 0 d1 1\n1 0 d2 0\n\n2 0 d9 1\n", encoding="utf-8")
     assert metrics.read_qrels(path) == {"1": {"d1": 1, "d2": 0}, "2": {"d9": 1}}
     assert metrics.judged_topics(metrics.read_qrels(path)) == ["1", "2"]
+
+
+def test_paired_randomization_on_identical_and_different_scores():
+    same = {str(i): i / 10 for i in range(10)}
+    assert metrics.paired_randomization(same, same, trials=200) == 1.0
+    # B loses 0.5 on each of 20 topics: every sign flip gives a smaller |mean|
+    # except the all-keep and all-flip cases (2 in 2**20), so p is about 1/(trials+1).
+    a = {str(i): 1.0 for i in range(20)}
+    b = {str(i): 0.5 for i in range(20)}
+    assert metrics.paired_randomization(a, b, trials=1000) < 0.01
+    assert metrics.paired_randomization({}, {}) == 1.0
