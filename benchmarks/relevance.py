@@ -2,7 +2,7 @@
 
 For each collection (ADI, CISI, CACM, Cranfield; LISA on request) this converts the SMART files
 into docs.jsonl / topics.tsv / qrels.txt under benchmarks/work/<name>/ (see
-benchmarks/collections.py), produces a TREC run of the top 1000 documents per
+benchmarks/testcollections.py), produces a TREC run of the top 1000 documents per
 topic from each system, and scores the runs with nDCG@10, AP@1000 (MAP),
 P@10 and R@100 averaged over all judged topics (benchmarks/metrics.py).
 
@@ -28,9 +28,8 @@ from __future__ import annotations
 import os
 import sys
 
-# Run as a script, Python puts benchmarks/ first on sys.path, where our
-# collections.py would shadow the standard library's `collections`. Swap it
-# for the repository root before importing anything else.
+# Run as a script, Python puts benchmarks/ first on sys.path; the imports below are
+# of the package `benchmarks`, so put the repository root there instead.
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if sys.path and os.path.abspath(sys.path[0]) == os.path.join(ROOT, "benchmarks"):
     sys.path[0] = ROOT
@@ -44,7 +43,7 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from benchmarks import collections as colls  # noqa: E402
+from benchmarks import testcollections as colls  # noqa: E402
 from benchmarks import metrics  # noqa: E402
 
 REPO = Path(ROOT)

@@ -12,7 +12,7 @@ import importlib.util
 
 import pytest
 
-from benchmarks import collections as colls
+from benchmarks import testcollections as colls
 from benchmarks import metrics, relevance
 
 from .conftest import CORPORA, corpus

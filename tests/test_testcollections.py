@@ -1,10 +1,10 @@
-"""The SMART parsers in benchmarks/collections.py, on small inputs and on the real corpora."""
+"""The SMART parsers in benchmarks/testcollections.py, on small inputs and on the real corpora."""
 
 import json
 
 import pytest
 
-from benchmarks import collections as colls
+from benchmarks import testcollections as colls
 
 from .conftest import CORPORA, corpus
 
