@@ -33,6 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_page_size", 100, None, "Largest page size a caller may ask for."),
     Setting("max_results", 10_000, None, "Deepest result a page may reach (page x page size)."),
     Setting("max_query_length", 1_000, None, "Longest query string accepted, in characters."),
+    Setting("facet_values", 20, None, "Most values listed for each facet (sources, years)."),
     Setting("snippet_chars", 200, None, "Length of one snippet fragment, in characters."),
     Setting("snippet_fragments", 3, None, "Most fragments in a snippet."),
     Setting("lock_timeout", 10.0, "SEARCHIDX_LOCK_TIMEOUT", "Seconds an indexer waits for another."),
