@@ -1,18 +1,28 @@
 """Small, documented corrections to Whoosh, applied once when ``searchidx.storage`` is imported.
 
-``W3PerDocReader.has_column`` asks the file system whether a field's column file exists on
+Both concern ``W3PerDocReader``, the reader of a segment's per-document data, and neither
+changes what it returns; they are worth reporting upstream (whoosh-reloaded).
+
+1. ``W3PerDocReader.has_column`` asks the file system whether a field's column file exists on
 every call, and ``doc_field_length`` calls it for every posting of a field that has no length
 column (ID fields, for example), because ``_cached_reader`` caches only the columns that exist.
 While a segment is written that is one ``os.stat`` per posting (13% of a build in the profile
 in ``benchmarks/SPEED.md``).  A segment's files never change once its per-document reader
-exists, so the answer is remembered per reader.  Worth reporting upstream (whoosh-reloaded).
+exists, so the answer is remembered per reader.
+
+2. ``W3PerDocReader.doc_field_length`` reads one byte of the length column through several
+layers of Python per call; it is called once per posting while a segment is written (for the
+block statistics) and once per scored document while searching (BM25 length
+normalisation).  The column (one byte per document) is read once per reader into ``bytes``.
 """
 
 from __future__ import annotations
 
 from whoosh.codec import whoosh3
+from whoosh.util.numeric import byte_to_length
 
 _original_has_column = whoosh3.W3PerDocReader.has_column
+_original_doc_field_length = whoosh3.W3PerDocReader.doc_field_length
 
 
 def _has_column(self, fieldname):
@@ -25,14 +35,36 @@ def _has_column(self, fieldname):
         return answer
 
 
+def _doc_field_length(self, docnum, fieldname, default=0):
+    """Return the length of FIELDNAME in document DOCNUM, as Whoosh's own method does."""
+    if docnum > self._doccount:
+        raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
+    columns = self.__dict__.setdefault("_searchidx_lengths", {})
+    try:
+        lengths = columns[fieldname]
+    except KeyError:
+        column = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        lengths = columns[fieldname] = None if column is None else bytes(column)
+    if lengths is None:
+        return default
+    lbyte = lengths[docnum]
+    if lbyte:
+        return byte_to_length(lbyte)
+    return None  # what Whoosh returns for a stored length of 0
+
+
+_FIXES = {"has_column": _has_column, "doc_field_length": _doc_field_length}
+
+
 def apply() -> None:
     """Install the corrections (idempotent)."""
-    whoosh3.W3PerDocReader.has_column = _has_column
+    for name, function in _FIXES.items():
+        setattr(whoosh3.W3PerDocReader, name, function)
 
 
 def applied() -> bool:
     """Return True when the corrections are installed."""
-    return whoosh3.W3PerDocReader.has_column is _has_column
+    return all(getattr(whoosh3.W3PerDocReader, n) is f for n, f in _FIXES.items())
 
 
 apply()

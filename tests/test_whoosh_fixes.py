@@ -1,6 +1,6 @@
 from whoosh.codec import whoosh3
 
-from searchidx import storage, whoosh_fixes
+from searchidx import index_paths, storage, whoosh_fixes
 
 
 def test_fixes_are_applied_by_storage():
@@ -20,3 +20,15 @@ def test_missing_column_is_looked_up_once_per_reader(seed_index, monkeypatch):
             assert perdoc.doc_field_length(0, "id") == 0  # ID fields keep no lengths
             assert perdoc.doc_field_length(0, "body") > 0
         assert len(asked) == 2  # one look for each field's length column
+
+
+def test_field_lengths_are_whooshs_own(tmp_path, articles):
+    index_dir = tmp_path / "index"
+    index_paths(index_dir, [articles])
+    with storage.open_index(index_dir).reader() as reader:
+        perdoc = reader._perdoc
+        for docnum in range(reader.doc_count_all()):
+            for field in ("title", "body", "id", "source"):
+                expected = whoosh_fixes._original_doc_field_length(perdoc, docnum, field, 7)
+                assert perdoc.doc_field_length(docnum, field, 7) == expected
+        assert perdoc.doc_field_length(0, "body") > 0
