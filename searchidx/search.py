@@ -12,10 +12,9 @@ import threading
 import time
 from datetime import date, datetime
 
-from whoosh import scoring
 from whoosh.query import Every
 
-from . import storage
+from . import ranking, storage
 from .config import setting
 from .documents import Document, Hit, SearchResult
 from .errors import QueryError
@@ -47,9 +46,7 @@ class Engine:
         self.index_dir = os.fspath(index_dir or setting("index"))
         self._lock = threading.RLock()
         self._searcher = None
-        self.weighting = scoring.BM25F(
-            B=float(setting("bm25_b")), K1=float(setting("bm25_k1"))
-        )
+        self.weighting = ranking.weighting()
         self.title_boost = float(setting("title_boost"))
 
     # -- plumbing -------------------------------------------------------------------------
