@@ -26,7 +26,12 @@ SETTINGS: tuple[Setting, ...] = (
         "SEARCHIDX_STEMMER",
         "NLTK stemmer for new indexes: porter, snowball, lancaster or none.",
     ),
-    Setting("title_boost", 2.0, "SEARCHIDX_TITLE_BOOST", "Weight of a title match against a body match."),
+    Setting(
+        "title_boost",
+        0.5,
+        "SEARCHIDX_TITLE_BOOST",
+        "Extra weight of a headline match (the body field already holds the headline).",
+    ),
     Setting("bm25_k1", 1.2, "SEARCHIDX_BM25_K1", "BM25 term-frequency saturation."),
     Setting("bm25_b", 0.75, "SEARCHIDX_BM25_B", "BM25 document-length normalisation."),
     Setting("page_size", 10, None, "Results on a page."),

@@ -89,7 +89,10 @@ def _fields(doc: Document, fileinfo: str, schema_names: set[str]) -> dict:
         "path": doc.path,
         "fileinfo": fileinfo,
         "title": doc.title,
-        "body": doc.body,
+        # The body is indexed with the headline in front, so one BM25 field sees the whole
+        # article (see ranking.py); the stored body stays the article text alone.
+        "body": f"{doc.title}\n\n{doc.body}" if doc.title else doc.body,
+        "_stored_body": doc.body,
         "source": doc.source,
         "url": doc.url,
         "position": doc.position,
@@ -100,7 +103,11 @@ def _fields(doc: Document, fileinfo: str, schema_names: set[str]) -> dict:
         fields["date"] = doc.date
         fields["year"] = str(doc.date.year)
     # An index made before a field existed keeps its schema until it is rebuilt.
-    return {name: value for name, value in fields.items() if name in schema_names}
+    return {
+        name: value
+        for name, value in fields.items()
+        if name in schema_names or name.startswith("_stored_")
+    }
 
 
 def _under(path: str, folders: list[str]) -> bool:

@@ -13,10 +13,9 @@ import time
 from datetime import date, datetime
 
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.query import Every
 
-from . import spelling, storage
+from . import ranking, spelling, storage
 from .config import setting
 from .counting import count
 from .documents import Document, Hit, SearchResult
@@ -49,9 +48,7 @@ class Engine:
         self.index_dir = os.fspath(index_dir or setting("index"))
         self._lock = threading.RLock()
         self._searcher = None
-        self.weighting = scoring.BM25F(
-            B=float(setting("bm25_b")), K1=float(setting("bm25_k1"))
-        )
+        self.weighting = ranking.weighting()
         self.title_boost = float(setting("title_boost"))
 
     # -- plumbing -------------------------------------------------------------------------
@@ -163,11 +160,15 @@ class Engine:
             filters=_applied(source=source, year=year, date_from=date_from, date_to=date_to),
         )
 
-    def rank(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
-        """Return the (id, score) of the best LIMIT documents for natural-language TEXT."""
+    def rank(self, text: str, limit: int = 1000, expand: int = 0) -> list[tuple[str, float]]:
+        """Return the (id, score) of the best LIMIT documents for natural-language TEXT.
+
+        EXPAND > 0 adds that many feedback words from the first results (ranking.expand).
+        """
         with self._lock:
             searcher = self._current()
             q = plain_query(text, searcher.schema, self.title_boost)
+            q = ranking.expand(searcher, q, expand)
             results = searcher.search(q, limit=limit)
             return [(hit["id"], float(hit.score or 0.0)) for hit in results]
 
