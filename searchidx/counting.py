@@ -1,4 +1,4 @@
-"""Exact result totals without matching the query a second time.
+"""Exact result totals (and the matching documents) without matching the query a second time.
 
 Whoosh's top-N collector skips posting blocks that cannot reach the top N, so it does not
 know how many documents matched; ``len(results)`` then runs the whole query again through
@@ -7,7 +7,8 @@ Reuters.  Here the common query shapes are counted with set algebra on posting l
 a block at a time instead: a term is the set of its document numbers, OR is a union, AND an
 intersection, AND NOT a difference, a prefix the union of its words.  Anything else
 (phrases, ranges, NOT on its own, ...) is answered by Whoosh's own ``Query.docs``, so every
-total is exact; deleted documents are removed at the end, per segment.
+total is exact; deleted documents are removed at the end, per segment.  The same sets serve
+the facet counts (``facets.count_values``), so those need no full scoring pass either.
 """
 
 from __future__ import annotations
@@ -17,22 +18,27 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import WrappingMatcher
 
 
-def count(searcher, q: wq.Query) -> int:
-    """Return the number of live documents that match Q."""
-    total = 0
+def matching_docs(searcher, q: wq.Query) -> list[tuple[object, set[int]]]:
+    """Return (segment reader, numbers of its live documents that match Q) per segment."""
+    found = []
     for leaf, _offset in searcher.leaf_searchers():
         reader = leaf.reader()
         docs = _docs(q, leaf, reader)
         deleted = getattr(reader, "deleted_docs_set", None)
-        total += len(docs - deleted) if deleted else len(docs)
-    return total
+        found.append((reader, docs - deleted if deleted else docs))
+    return found
+
+
+def count(searcher, q: wq.Query) -> int:
+    """Return the number of live documents that match Q."""
+    return sum(len(docs) for _, docs in matching_docs(searcher, q))
 
 
 def _docs(q: wq.Query, searcher, reader) -> set[int]:
     """Return the document numbers of one segment that match Q (deleted ones included)."""
     kind = type(q)
     if kind is wq.Term:
-        return _term_docs(reader, q.fieldname, q.text)
+        return term_docs(reader, q.fieldname, q.text)
     if kind in (wq.Or, wq.DisjunctionMax) and not getattr(q, "minmatch", 0):
         found: set[int] = set()
         for sub in q.subqueries:
@@ -49,14 +55,14 @@ def _docs(q: wq.Query, searcher, reader) -> set[int]:
     if kind is wq.Prefix or kind is wq.Wildcard:
         found = set()
         for btext in q._btexts(reader):
-            found |= _term_docs(reader, q.fieldname, btext)
+            found |= term_docs(reader, q.fieldname, btext)
         return found
     if kind is wq.NullQuery.__class__:
         return set()
     return set(q.docs(searcher))
 
 
-def _term_docs(reader, fieldname: str, text) -> set[int]:
+def term_docs(reader, fieldname: str, text) -> set[int]:
     """Return the document numbers in the posting list of FIELDNAME:TEXT."""
     if fieldname not in reader.schema:
         return set()

@@ -2,18 +2,25 @@
 
 Filters are Whoosh ``filter=`` queries, so they restrict the results without touching the
 ranking.  The counts are taken over every match of the filtered query (not only the page
-shown), from the sortable ``source_facet`` and ``year`` columns.
+shown), from the ``source_facet`` and ``year`` fields.
+
+Counting does not go through Whoosh's facet collector, which would score every match (no
+skipping of posting blocks).  The matching documents come as sets from ``counting``, and
+each segment keeps, per facet, an array from document number to value (built once from the
+facet field's posting lists), so a count is one C-level pass over the matching documents.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from array import array
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from whoosh import query as wq
-from whoosh import sorting
 
+from .counting import term_docs
 from .documents import FacetValue
 from .errors import QueryError
 from .schema import FACET_FIELDS
@@ -98,27 +105,49 @@ def build_filter(reader, source=None, date_from=None, date_to=None, year=None) -
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def facet_spec(schema) -> dict:
-    """Return the ``groupedby=`` facets for the facet fields SCHEMA has."""
-    return {
-        name: sorting.FieldFacet(field, maptype=sorting.Count)
-        for name, field in FACET_FIELDS.items()
-        if field in schema
-    }
+def facet_names(schema) -> list[str]:
+    """Return the facets (of FACET_FIELDS) that SCHEMA has fields for."""
+    return [name for name, field in FACET_FIELDS.items() if field in schema]
 
 
-def facet_counts(results, names, limit: int) -> dict[str, list[FacetValue]]:
-    """Return the LIMIT most frequent values of each facet in NAMES for Whoosh RESULTS.
+def _value_array(reader, field: str) -> tuple[array, list[str]]:
+    """Return (document number -> value number, value names) for FIELD of a segment READER.
 
+    Value number 0 means no value.  Segments never change, so the array is kept on the
+    reader and built once, from the field's posting lists (one term per document).
+    """
+    cache = reader.__dict__.setdefault("_searchidx_facets", {})
+    if field not in cache:
+        numbers = array("I", bytes(4 * reader.doc_count_all()))
+        names = [""]
+        decode = reader.schema[field].from_bytes
+        for btext in reader.lexicon(field):
+            for docnum in term_docs(reader, field, btext):
+                numbers[docnum] = len(names)
+            names.append(decode(btext))
+        cache[field] = (numbers, names)
+    return cache[field]
+
+
+def count_values(segments, names, limit: int) -> dict[str, list[FacetValue]]:
+    """Return the LIMIT most frequent values of each facet in NAMES among SEGMENTS' documents.
+
+    SEGMENTS is ``counting.matching_docs``: (segment reader, document numbers) pairs.
     Sources come by count (then name); years newest first.
     """
     counts: dict[str, list[FacetValue]] = {}
     for name in names:
-        groups = results.groups(name)
-        values = [FacetValue(str(v), int(c)) for v, c in groups.items() if v not in (None, "", b"")]
+        field = FACET_FIELDS[name]
+        tally: Counter[str] = Counter()
+        for reader, docs in segments:
+            if docs and field in reader.schema:
+                numbers, values = _value_array(reader, field)
+                for number, n in Counter(map(numbers.__getitem__, docs)).items():
+                    tally[values[number]] += n
+        found = [FacetValue(str(v), int(c)) for v, c in tally.items() if v not in (None, "", b"")]
         if name == "year":
-            values.sort(key=lambda f: f.value, reverse=True)
+            found.sort(key=lambda f: f.value, reverse=True)
         else:
-            values.sort(key=lambda f: (-f.count, f.value.casefold()))
-        counts[name] = values[:limit]
+            found.sort(key=lambda f: (-f.count, f.value.casefold()))
+        counts[name] = found[:limit]
     return counts

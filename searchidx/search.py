@@ -17,10 +17,10 @@ from whoosh.query import Every
 
 from . import ranking, spelling, storage
 from .config import setting
-from .counting import count
+from .counting import matching_docs
 from .documents import Document, Hit, SearchResult
 from .errors import QueryError
-from .facets import build_filter, facet_counts, facet_spec
+from .facets import build_filter, count_values, facet_names
 from .indexer import recorded_files
 from .query import check_expansions, parse_query, plain_query, word_spans
 from .snippets import highlight_parts, make_snippet, match_spec
@@ -111,7 +111,7 @@ class Engine:
             )
             check_expansions(q, searcher.reader())
             narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
-            groups = facet_spec(searcher.schema) if facets else {}
+            groups = facet_names(searcher.schema) if facets else []
             sortedby = "date" if sort == "date" else None
             results = searcher.search(
                 q,
@@ -119,10 +119,14 @@ class Engine:
                 sortedby=sortedby,
                 reverse=sortedby is not None,
                 filter=narrow,
-                groupedby=groups or None,
             )
-            total = _exact_total(results, searcher, q, narrow)
-            counts = facet_counts(results, groups, int(setting("facet_values")))
+            if groups or not _knows_total(results):
+                # The matching documents as sets, for the exact total and the facet counts.
+                segments = matching_docs(searcher, q if narrow is None else wq.And([q, narrow]))
+                total = sum(len(docs) for _, docs in segments)
+                counts = count_values(segments, groups, int(setting("facet_values")))
+            else:
+                total, counts = len(results), {}
             spec = match_spec(q, searcher.reader())
             stemmer = searcher.schema["body"].analyzer.stemmer
             size = int(setting("snippet_chars"))
@@ -263,19 +267,17 @@ def _applied(**filters) -> dict[str, str]:
     }
 
 
-def _exact_total(results, searcher, q, narrow) -> int:
-    """Return how many documents match Q (and the filter NARROW) for Whoosh RESULTS.
+def _knows_total(results) -> bool:
+    """Return True when Whoosh RESULTS counted every match while collecting.
 
     The top-N collector skips posting blocks that cannot reach the top N, and then does
     not know the total (``len(results)`` would match the query again); it knows it when
     it skipped nothing (sorting by date, queries whose matchers have no block quality).
     """
     collector = results.collector
-    while hasattr(collector, "child"):  # the filter and facet collectors wrap it
+    while hasattr(collector, "child"):  # the filter collector wraps it
         collector = collector.child
-    if collector is None or collector.computes_count():
-        return len(results)
-    return count(searcher, q if narrow is None else wq.And([q, narrow]))
+    return collector is None or collector.computes_count()
 
 
 def _check_page(page, page_size, sort) -> None:

@@ -38,7 +38,7 @@ def _has_column(self, fieldname):
 def _doc_field_length(self, docnum, fieldname, default=0):
     """Return the length of FIELDNAME in document DOCNUM, as Whoosh's own method does."""
     if docnum > self._doccount:
-        raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
+        raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
     columns = self.__dict__.setdefault("_searchidx_lengths", {})
     try:
         lengths = columns[fieldname]
