@@ -18,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from whoosh.writing import CLEAR
 
 from . import storage
 from .config import setting
+from .counting import term_docs
 from .documents import Document
 from .errors import IngestError
 from .ingest import ReadOptions, Skipped, SourceFile, discover, is_streamed, iter_documents
@@ -74,12 +75,14 @@ class _FileState:
 def recorded_files(reader) -> dict[str, _FileState]:
     """Return what the index recorded about each source file of its live documents."""
     recorded: dict[str, _FileState] = {}
-    for raw in reader.lexicon("fileinfo"):
-        term = raw.decode("utf-8")
-        if not reader.postings("fileinfo", term).is_active():
-            continue  # only deleted documents carry it
-        path, mtime_ns, size, digest = term.rsplit(_SEP, 3)
-        recorded[path] = _FileState(int(mtime_ns), int(size), digest)
+    for segment, _base in reader.leaf_readers():
+        deleted = segment.has_deletions() and segment.deleted_docs_set
+        for raw in segment.lexicon("fileinfo"):
+            # Only a segment with deletions can hold terms that deleted documents alone carry.
+            if deleted and not term_docs(segment, "fileinfo", raw) - deleted:
+                continue
+            path, mtime_ns, size, digest = raw.decode("utf-8").rsplit(_SEP, 3)
+            recorded[path] = _FileState(int(mtime_ns), int(size), digest)
     return recorded
 
 
@@ -168,8 +171,10 @@ def index_paths(
         raise
     if rebuild:
         writer.commit(mergetype=CLEAR)
-    else:
+    elif summary.added or summary.updated or summary.deleted or summary.documents:
         writer.commit()
+    else:
+        writer.cancel()  # nothing changed: no new generation for searchers to reopen
     summary.seconds = time.perf_counter() - started
     with storage.open_index(index_dir).reader() as reader:
         summary.total_documents = reader.doc_count()

@@ -5,6 +5,7 @@ import pytest
 
 from searchidx import Engine, index_paths
 from searchidx.errors import IndexUnavailable
+from searchidx import storage
 from searchidx.storage import wait_for_lock
 
 from .conftest import copy_tree, corpus
@@ -19,8 +20,10 @@ def test_incremental_run_reads_nothing_unchanged(tmp_path, articles):
     index_dir = tmp_path / "ix"
     first = index_paths(index_dir, [articles])
     assert (first.added, first.documents) == (3, 3)
+    generation = storage.open_index(index_dir).latest_generation()
     again = index_paths(index_dir, [articles])
     assert (again.unchanged, again.added, again.updated, again.documents) == (3, 0, 0, 0)
+    assert storage.open_index(index_dir).latest_generation() == generation  # nothing committed
 
 
 def test_changed_file_is_replaced_and_deleted_file_removed(tmp_path, articles):
