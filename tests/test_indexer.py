@@ -3,9 +3,8 @@ import time
 
 import pytest
 
-from searchidx import Engine, index_paths
+from searchidx import Engine, index_paths, storage
 from searchidx.errors import IndexUnavailable
-from searchidx import storage
 from searchidx.storage import wait_for_lock
 
 from .conftest import copy_tree, corpus
