@@ -13,9 +13,35 @@ the facet counts (``facets.count_values``), so those need no full scoring pass e
 
 from __future__ import annotations
 
+from whoosh import collectors
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import WrappingMatcher
+
+
+class Recorder(collectors.WrappingCollector):
+    """A collector that notes, per segment, each document its child collects.
+
+    When the child saw every match (``complete()``: it skipped no posting blocks), the notes
+    are the matching documents, in the shape ``matching_docs`` returns, with no second pass.
+    """
+
+    def prepare(self, top_searcher, q, context):
+        self.segments: list[tuple[object, set[int]]] = []
+        super().prepare(top_searcher, q, context)
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        self._seen: set[int] = set()
+        self.segments.append((subsearcher.reader(), self._seen))
+
+    def collect(self, sub_docnum):
+        self._seen.add(sub_docnum)
+        return self.child.collect(sub_docnum)
+
+    def complete(self) -> bool:
+        """Return True when the child collected every matching document."""
+        return self.child.computes_count()
 
 
 def matching_docs(searcher, q: wq.Query) -> list[tuple[object, set[int]]]:

@@ -13,11 +13,12 @@ import time
 from datetime import date, datetime
 
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, UnlimitedCollector
 from whoosh.query import Every
 
 from . import ranking, spelling, storage
 from .config import setting
-from .counting import matching_docs
+from .counting import Recorder, matching_docs
 from .documents import Document, Hit, SearchResult
 from .errors import QueryError
 from .facets import build_filter, count_values, facet_names
@@ -113,20 +114,18 @@ class Engine:
             narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
             groups = facet_names(searcher.schema) if facets else []
             sortedby = "date" if sort == "date" else None
-            results = searcher.search(
-                q,
-                limit=page * page_size,
-                sortedby=sortedby,
-                reverse=sortedby is not None,
-                filter=narrow,
-            )
-            if groups or not _knows_total(results):
-                # The matching documents as sets, for the exact total and the facet counts.
-                segments = matching_docs(searcher, q if narrow is None else wq.And([q, narrow]))
-                total = sum(len(docs) for _, docs in segments)
-                counts = count_values(segments, groups, int(setting("facet_values")))
+            recorder = Recorder(_collector(searcher, page * page_size, sortedby, bool(groups)))
+            collector = recorder if narrow is None else FilterCollector(recorder, allow=narrow)
+            searcher.search_with_collector(q, collector)
+            results = collector.results()
+            if recorder.complete():
+                # Every match was collected (and noted): no second pass is needed.
+                segments = recorder.segments
             else:
-                total, counts = len(results), {}
+                # Blocks were skipped: the matching documents as sets, by set algebra.
+                segments = matching_docs(searcher, q if narrow is None else wq.And([q, narrow]))
+            total = sum(len(docs) for _, docs in segments)
+            counts = count_values(segments, groups, int(setting("facet_values")))
             spec = match_spec(q, searcher.reader())
             stemmer = searcher.schema["body"].analyzer.stemmer
             size = int(setting("snippet_chars"))
@@ -267,17 +266,17 @@ def _applied(**filters) -> dict[str, str]:
     }
 
 
-def _knows_total(results) -> bool:
-    """Return True when Whoosh RESULTS counted every match while collecting.
+def _collector(searcher, limit: int, sortedby: str | None, every_match: bool):
+    """Return the Whoosh collector ``Searcher.search`` would use for these arguments.
 
-    The top-N collector skips posting blocks that cannot reach the top N, and then does
-    not know the total (``len(results)`` would match the query again); it knows it when
-    it skipped nothing (sorting by date, queries whose matchers have no block quality).
+    EVERY_MATCH stands for ``groupedby=``: when facets are counted, Whoosh collects every
+    match rather than the top LIMIT with block skipping (and the ranking is then exact
+    even where the skipping would have lost a document).  The facets themselves are
+    counted from the collected documents (``facets.count_values``), not by Whoosh.
     """
-    collector = results.collector
-    while hasattr(collector, "child"):  # the filter collector wraps it
-        collector = collector.child
-    return collector is None or collector.computes_count()
+    if every_match and not sortedby:
+        return UnlimitedCollector()
+    return searcher.collector(limit=limit, sortedby=sortedby, reverse=sortedby is not None)
 
 
 def _check_page(page, page_size, sort) -> None:

@@ -85,3 +85,10 @@ def test_search_total_is_exact_beyond_the_first_page(engine):
     q = parse_query("oil gas", searcher.schema, 2.0, 1000)
     expected = {d for d in searcher.docs_for_query(q) if not searcher.reader().is_deleted(d)}
     assert engine.search("oil gas").total == len(expected) > 10
+
+
+@pytest.mark.parametrize("query", ["oil gas wheat", "pri*", '"oil gas"', "NOT oil", "oil AND gas"])
+def test_total_is_the_same_with_and_without_facets(engine, query):
+    # With facets every match is collected and noted; without, the total is counted by sets.
+    assert engine.search(query).total == engine.search(query, facets=False).total
+    assert engine.search(query, sort="date").total == engine.search(query).total
