@@ -141,13 +141,15 @@ def index_paths(
                 if _under(path, folders) and not os.path.exists(path):
                     writer.delete_by_term("path", path)
                     summary.deleted += 1
+        # Inside the try: a Ctrl-C while the workers finish or the segment is written must
+        # still cancel the writer, or its files and worker processes are left behind.
+        if rebuild:
+            writer.commit(mergetype=CLEAR)
+        else:
+            writer.commit()
     except BaseException:
-        writer.cancel()
+        storage.abandon(writer)
         raise
-    if rebuild:
-        writer.commit(mergetype=CLEAR)
-    else:
-        writer.commit()
     summary.seconds = time.perf_counter() - started
     with storage.open_index(index_dir).reader() as reader:
         summary.total_documents = reader.doc_count()
