@@ -36,14 +36,19 @@ def fail(message: str, code: int = EXIT_ERROR):
     sys.exit(code)
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
 class _Group(click.Group):
-    """Turn the core's errors into one line on stderr and exit status 2."""
+    """Turn the core's errors into one line on stderr and exit status 2, Ctrl-C into 130."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except SearchidxError as exc:
             fail(str(exc))
+        except KeyboardInterrupt:  # click would print "Aborted!" and exit 1
+            fail("interrupted", EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,7 +87,10 @@ def _run_index(index_dir, paths, rebuild=False, jobs=1, stemmer=None, quiet=Fals
             progress=progress if show_bar else None,
         )
     except KeyboardInterrupt:
-        fail("interrupted: the index is as it was before this run (nothing was committed)", 130)
+        fail(
+            "interrupted: the index is as it was before this run (nothing was committed)",
+            EXIT_INTERRUPTED,
+        )
     finally:
         if bar is not None:
             bar.close()
