@@ -100,6 +100,12 @@ def _run_index(index_dir, paths, rebuild=False, jobs=1, stemmer=None, quiet=Fals
 
 
 def _report(summary: IndexSummary, verbose: bool) -> None:
+    if summary.leftovers:
+        click.echo(
+            f"searchidx: an earlier run was killed before it finished; removed the "
+            f"{summary.leftovers} files it left in the index (the index itself was intact)",
+            err=True,
+        )
     shown = summary.skipped if verbose else summary.skipped[:SKIPPED_SHOWN]
     for item in shown:
         click.echo(f"skipped {item}", err=True)

@@ -39,6 +39,7 @@ class IndexSummary:
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     total_documents: int = 0  # documents in the index after the run
+    leftovers: int = 0  # files of an earlier, killed run removed before this one
 
     @property
     def docs_per_second(self) -> float:
@@ -128,6 +129,7 @@ def index_paths(
     ix = storage.open_or_create(index_dir, stemmer or str(setting("stemmer")), timeout)
     writer = storage.writer(ix, timeout, jobs, int(setting("writer_memory_mb")))
     try:
+        summary.leftovers = storage.remove_leftovers(writer)
         recorded = {} if rebuild else recorded_files(writer.reader())
         seen_paths: set[str] = set()
         seen_ids: dict[str, str] = {}

@@ -16,7 +16,7 @@ import time
 
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import EmptyIndexError, FileIndex, clean_files
+from whoosh.index import TOC, EmptyIndexError, FileIndex, clean_files
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import LockError, SegmentWriter
 
@@ -171,6 +171,29 @@ class _ParallelWriter(MpWriter):
         # Job files nobody will read may sit in the queue's pipe: exit without flushing them.
         self.jobqueue.cancel_join_thread()
         _cancel_and_tidy(self)
+
+
+def remove_leftovers(writer) -> int:
+    """Delete the files an earlier, killed run left in WRITER's index; return how many.
+
+    Call it right after opening WRITER, which holds the lock, so no other run is writing.
+    """
+    name = writer.indexname
+    keep = {seg.segment_id() for seg in writer.segments} | {writer.newsegment.segment_id()}
+    segment = TOC._segment_pattern(name)
+    toc = f"_{name}_{writer.generation - 1}.toc"
+    removed = 0
+    for filename in list(writer.storage.list()):
+        match = segment.match(filename)
+        if (match and match.group(1) not in keep) or (
+            filename.startswith(f"_{name}_") and filename != toc  # old or half-written TOCs
+        ):
+            try:
+                writer.storage.delete_file(filename)
+                removed += 1
+            except OSError:
+                pass
+    return removed
 
 
 def abandon(writer) -> None:
