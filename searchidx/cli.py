@@ -295,3 +295,56 @@ def batch(topics, limit, tag, index_dir):
 def main():
     """Run the command line (the console script's entry point)."""
     cli(prog_name="searchidx")
+
+
+# -- serve --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default=lambda: str(setting("host")),
+    envvar=envvar("host"),
+    show_envvar=True,
+    help=help_text("host") + "  [default: 127.0.0.1]",
+)
+@click.option(
+    "--port",
+    default=lambda: int(setting("port")),
+    envvar=envvar("port"),
+    show_envvar=True,
+    type=click.IntRange(0, 65535),
+    help=help_text("port") + " 0 picks a free one.  [default: 5000]",
+)
+@click.option(
+    "--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+)
+@index_option
+def serve(host, port, threads, index_dir):
+    """Serve the search page and the JSON API over HTTP (with waitress).
+
+    Binds 127.0.0.1 unless --host says otherwise.  Documents indexed while the server runs
+    are searchable at once: no restart is needed.
+
+        searchidx serve --port 8000 --index index
+    """
+    from waitress import create_server  # the core does not need the web stack to import
+
+    from web import create_app
+
+    with _engine(index_dir) as engine:
+        documents = engine.doc_count()  # fail now, in one line, if the index cannot be read
+    app = create_app({"INDEX": index_dir})
+    server = create_server(app, host=host, port=port, threads=threads, ident="searchidx")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"Serving {documents:,} document{'' if documents == 1 else 's'} from {index_dir} at "
+        f"http://{shown}:{server.effective_port}/  (Ctrl+C to stop)"
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.close()
+        app.extensions["searchidx"].close()

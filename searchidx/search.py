@@ -21,7 +21,7 @@ from .documents import Document, Hit, SearchResult
 from .errors import QueryError
 from .indexer import recorded_files
 from .query import check_expansions, parse_query, plain_query, word_spans
-from .snippets import make_snippet, match_spec
+from .snippets import highlight_parts, make_snippet, match_spec
 
 SORTS = ("relevance", "date")
 
@@ -184,6 +184,31 @@ class Engine:
         with self._lock:
             fields = self._current().document(id=doc_id)
         return _stored_document(fields) if fields else None
+
+    def highlight(
+        self, doc_id: str, query: str, field: str = "body"
+    ) -> tuple[tuple[str, bool], ...] | None:
+        """Return FIELD of document DOC_ID as (text, is_match) parts for QUERY, or None.
+
+        Raises QueryError for a query that cannot be parsed.
+        """
+        with self._lock:
+            searcher = self._current()
+            fields = searcher.document(id=doc_id)
+            if not fields:
+                return None
+            q = parse_query(
+                query, searcher.schema, self.title_boost, int(setting("max_query_length"))
+            )
+            check_expansions(q, searcher.reader())
+            spec = match_spec(q, searcher.reader())
+            stemmer = searcher.schema["body"].analyzer.stemmer
+        return highlight_parts(fields.get(field, ""), spec, stemmer)
+
+    def doc_count(self) -> int:
+        """Return the number of documents in the index (cheap: no terms are read)."""
+        with self._lock:
+            return self._current().doc_count()
 
     def stats(self) -> dict:
         """Return counts and facts about the index."""

@@ -156,6 +156,23 @@ def make_snippet(
     return Snippet(_parts(text, chosen, marks))
 
 
+def highlight_parts(text: str, spec: MatchSpec, stemmer: str) -> tuple[tuple[str, bool], ...]:
+    """Return the whole of TEXT as (text, is_match) parts, SPEC's matches marked.
+
+    Unlike a snippet, whitespace is kept as it is, so paragraphs survive.
+    """
+    parts: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end, _ in _marked_tokens(text, spec, stemmer) if spec else []:
+        if start > pos:
+            parts.append((text[pos:start], False))
+        parts.append((text[start:end], True))
+        pos = end
+    if pos < len(text) or not parts:
+        parts.append((text[pos:], False))
+    return tuple(parts)
+
+
 def _parts(text: str, windows, marks) -> tuple[tuple[str, bool], ...]:
     parts: list[tuple[str, bool]] = []
 

@@ -78,3 +78,27 @@ def env_without_index() -> dict:
     env = dict(os.environ)
     env.pop("SEARCHIDX_INDEX", None)
     return env
+
+
+def make_app(index_dir, **config):
+    """Return the web app on INDEX_DIR (close its engine with close_app)."""
+    from web import create_app
+
+    return create_app({"TESTING": True, "INDEX": str(index_dir), **config})
+
+
+def close_app(app) -> None:
+    app.extensions["searchidx"].close()
+
+
+@pytest.fixture
+def app(seed_index):
+    """The web app on the seed index."""
+    app = make_app(seed_index)
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -154,3 +154,22 @@ def test_bbc_known_answers(bbc_index, query, expected_title):
         result = engine.search(query)
     assert result.total > 0
     assert expected_title.lower() in result.hits[0].title.lower()
+
+
+def test_highlight_marks_the_whole_text_keeping_paragraphs(seed_engine):
+    parts = seed_engine.highlight(SEED_ID, "troops")
+    body = seed_engine.document(SEED_ID).body
+    assert "".join(text for text, _ in parts) == body
+    assert [text for text, hit in parts if hit] == ["troops"]
+    assert "\n\n" in "".join(text for text, _ in parts)
+
+
+def test_highlight_title_unknown_id_and_bad_query(seed_engine):
+    assert ("Iraq", True) in seed_engine.highlight(SEED_ID, "iraq", field="title")
+    assert seed_engine.highlight("seeds/nope.txt", "troops") is None
+    with pytest.raises(QueryError):
+        seed_engine.highlight(SEED_ID, '"unbalanced')
+
+
+def test_doc_count(seed_engine):
+    assert seed_engine.doc_count() == 1

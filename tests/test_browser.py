@@ -1,0 +1,270 @@
+"""A real headless Chromium against the real server (``searchidx serve``), driven by Playwright.
+
+The server runs as a subprocess on 127.0.0.1 over an index of the seeds, a hostile article and,
+when present, the BBC corpus.  One browser serves the whole module; each test gets a fresh page.
+Without a browser the module is skipped, unless CI is set: then it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from searchidx import index_paths
+
+from .conftest import CORPORA, ROOT, SEED_ID, SEEDS
+
+SEED_TITLE = "US resumes joint military operations in Iraq"
+XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+# The run always takes the screenshot; it replaces the committed one only when asked, so a
+# test run does not leave the work tree changed: SEARCHIDX_UPDATE_SCREENSHOT=1 pytest ...
+UPDATE_SCREENSHOT = os.environ.get("SEARCHIDX_UPDATE_SCREENSHOT") == "1"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """Return the path of a Chromium on this machine (never a downloaded one), or None."""
+    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests must run when CI is set, but {reason}")
+    pytest.skip(f"{reason}; install it (apt-get install -y chromium) to run the browser tests")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        _unavailable("no chromium found at /usr/bin/chromium or on PATH")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site_index(request, tmp_path_factory) -> Path:
+    """The seeds, a hostile article and a long one, plus the BBC corpus when it is present."""
+    base = tmp_path_factory.mktemp("site")
+    index_dir = base / "index"
+    if (CORPORA / "bbc").is_dir():
+        shutil.copytree(request.getfixturevalue("bbc_index"), index_dir)
+    extra = base / "extra"
+    extra.mkdir()
+    records = [
+        {
+            "id": "xss/1",
+            "title": f"Hostile {XSS} zebras",
+            "body": f"Zebras {XSS} here.",
+            "url": "javascript:alert(1)",
+        },
+        {
+            "id": "long/1",
+            "title": "A long read",
+            "body": "Filler line.\n\n" * 300 + "The needle is here.",
+        },
+    ]
+    (extra / "extra.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    index_paths(index_dir, [SEEDS, extra])
+    return index_dir
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(site_index):
+    """The base URL of ``python -m searchidx serve`` running on SITE_INDEX."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "searchidx",
+            "serve",
+            "--port",
+            str(port),
+            "--index",
+            str(site_index),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        line = proc.stdout.readline()
+        assert f"{base}/" in line, f"unexpected first line from serve: {line!r}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
+                    assert json.load(answer)["status"] == "ok"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records dialogs and CSP violations."""
+    context = browser.new_context(base_url=server, viewport={"width": 1000, "height": 760})
+    page = context.new_page()
+    page.dialogs = []
+    page.csp_errors = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on(
+        "console",
+        lambda msg: (
+            page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
+        ),
+    )
+    yield page
+    context.close()
+
+
+def _seed_link(page):
+    return page.locator(f'a[href^="/doc/{SEED_ID}"]')
+
+
+def test_typing_troops_and_enter_shows_the_seed_marked(page):
+    page.goto("/")
+    # The box has the focus on arrival: type straight away.
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("troops")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=troops")
+    marks = page.locator(".snippet mark")
+    assert marks.count() >= 1
+    assert {m.lower() for m in marks.all_inner_texts()} == {"troops"}
+    # The seed is on the first page of the BBC-sized index too; follow Next if it ever is not.
+    for _ in range(5):
+        if _seed_link(page).count() or not page.locator('a[rel="next"]').count():
+            break
+        page.click('a[rel="next"]')
+    assert _seed_link(page).inner_text() == SEED_TITLE
+    assert page.locator(".count").inner_text().split()[0].replace(",", "").isdigit()
+    assert page.csp_errors == []
+    page.goto("/search?q=troops")
+    shot = page.screenshot(path=str(SCREENSHOT) if UPDATE_SCREENSHOT else None)
+    assert 10_000 < len(shot) < 300_000
+
+
+def test_a_result_opens_the_article_with_the_first_match_in_view(page):
+    page.goto("/search?q=troops")
+    for _ in range(5):
+        if _seed_link(page).count():
+            break
+        page.click('a[rel="next"]')
+    _seed_link(page).click()
+    page.wait_for_url(f"**/doc/{SEED_ID}?q=troops")
+    assert page.locator("h1").inner_text() == SEED_TITLE
+    first = page.locator("mark#m1")
+    assert first.inner_text() == "troops"
+    # The first match is near the top: it is in view with the title, so nothing scrolled.
+    box = first.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+    assert page.locator("h1").is_visible() and page.evaluate("window.scrollY") == 0
+    assert (
+        page.locator(".body mark").count()
+        == page.locator(".body mark").filter(has_text="troops").count()
+    )
+    page.click(".back a")
+    page.wait_for_url("**/search?q=troops")
+
+
+@pytest.mark.parametrize("fragment", ["#m1", ""])
+def test_the_article_scrolls_to_a_match_far_down(page, fragment):
+    page.goto(f"/doc/long/1?q=needle{fragment}")
+    page.wait_for_function("window.scrollY > 1000")
+    box = page.locator("mark#m1").bounding_box()
+    assert 0 <= box["y"] <= page.viewport_size["height"]
+    assert page.csp_errors == []
+
+
+def test_paging_through_many_results(page):
+    if not (CORPORA / "bbc").is_dir():
+        pytest.skip(f"corpus 'bbc' not found at {CORPORA / 'bbc'}")
+    page.goto("/search?q=government")
+    assert page.locator("li.hit").count() == 10
+    assert page.locator('a[rel="prev"]').count() == 0
+    first_titles = page.locator("li.hit h2").all_inner_texts()
+    page.click('a[rel="next"]')
+    page.wait_for_url("**page=2**")
+    assert page.locator(".pager .current").inner_text() == "2"
+    assert page.locator("li.hit h2").all_inner_texts() != first_titles
+    assert page.locator("ol.hits").get_attribute("start") == "11"
+    last = page.locator(".pager a:not(.step)").last
+    last_number = last.inner_text()
+    last.click()
+    page.wait_for_url(f"**page={last_number}**")
+    assert page.locator(".pager .current").inner_text() == last_number
+    assert page.locator('a[rel="next"]').count() == 0
+    page.click('a[rel="prev"]')
+    page.wait_for_url(f"**page={int(last_number) - 1}**")
+
+
+def test_hostile_article_runs_nothing(page):
+    page.goto("/")
+    page.fill("#q", "zebras")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search?q=zebras")
+    assert "<script>alert(1)</script>" in page.locator("li.hit h2").inner_text()
+    page.click("li.hit h2 a")
+    page.wait_for_url("**/doc/xss/1**")
+    assert XSS in page.locator("h1").inner_text()
+    assert XSS in page.locator(".body").inner_text()
+    assert page.locator("img").count() == 0
+    assert page.evaluate("[...document.scripts].every(s => s.src)")
+    assert page.locator('a[href^="javascript:"]').count() == 0
+    page.wait_for_timeout(200)
+    assert page.dialogs == []
+
+
+def test_phone_width_has_no_sideways_scrolling(page):
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/", "/search?q=troops", f"/doc/{SEED_ID}?q=troops"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
