@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from stat import S_ISREG
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -163,6 +164,8 @@ def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild)
     before = recorded.get(path)
     try:
         stat = os.stat(path)
+        if not S_ISREG(stat.st_mode):  # opening a FIFO would wait forever for a writer
+            raise IngestError("not a regular file (a FIFO, socket or device)")
         if before and before.mtime_ns == stat.st_mtime_ns and before.size == stat.st_size:
             summary.unchanged += 1
             return
