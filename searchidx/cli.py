@@ -13,6 +13,7 @@ from .analysis import STEMMERS
 from .config import envvar, help_text, setting
 from .errors import SearchidxError
 from .indexer import IndexSummary, index_paths
+from .ingest.csvfile import parse_csv_map
 from .search import SORTS, Engine
 
 EXIT_NO_RESULTS = 1
@@ -65,7 +66,9 @@ def cli():
 # -- index --------------------------------------------------------------------------------
 
 
-def _run_index(index_dir, paths, rebuild=False, jobs=1, stemmer=None, quiet=False, verbose=False):
+def _run_index(
+    index_dir, paths, rebuild=False, jobs=1, stemmer=None, quiet=False, verbose=False, csv_map=None
+):
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
 
@@ -85,6 +88,7 @@ def _run_index(index_dir, paths, rebuild=False, jobs=1, stemmer=None, quiet=Fals
             jobs=jobs,
             stemmer=stemmer,
             progress=progress if show_bar else None,
+            csv_map=csv_map,
         )
     except KeyboardInterrupt:
         fail(
@@ -124,17 +128,30 @@ def _report(summary: IndexSummary, verbose: bool) -> None:
 @click.option("--stemmer", type=click.Choice(STEMMERS), help="Stemmer of a new index.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="List every skipped file.")
+@click.option(
+    "--csv-map",
+    metavar="FIELD=COLUMN,...",
+    help="CSV columns of the fields (id, title, body, date, url, source), "
+    "e.g. title=headline,body=story; unnamed fields use their usual column names.",
+)
 @index_option
-def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, index_dir):
+def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, index_dir):
     """Build or update the index from article files under PATHS (default: seeds/).
 
     Unchanged files are not read again, changed files are re-indexed, and files gone from
-    an indexed folder are removed.  Plain-text articles (.txt, no extension) and JSON Lines
-    (.jsonl) are read; other files are skipped with the reason.
+    an indexed folder are removed.  Read: plain-text articles (.txt, no extension), saved
+    web pages (.html, .htm), JSON Lines (.jsonl), JSON (.json: an article or an array)
+    and CSV with a header row (.csv); other files are skipped with the reason.
 
-        searchidx index ../articles --jobs 2
+        searchidx index ../articles --jobs 2 --csv-map title=headline,body=story
     """
-    _run_index(index_dir, paths or [str(setting("seeds"))], rebuild, jobs, stemmer, quiet, verbose)
+    try:
+        mapping = parse_csv_map(csv_map)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--csv-map") from None
+    _run_index(
+        index_dir, paths or [str(setting("seeds"))], rebuild, jobs, stemmer, quiet, verbose, mapping
+    )
 
 
 # -- query --------------------------------------------------------------------------------
@@ -179,6 +196,19 @@ def _print_results(result, color: bool) -> None:
         click.echo(f"\n{n}. {title}")
         click.echo("   " + " · ".join(m for m in meta if m))
         click.echo("   " + _styled_snippet(hit, color))
+    _print_facets(result)
+
+
+def _print_facets(result) -> None:
+    lines = [
+        f"{name.capitalize()}: " + ", ".join(f"{v.value} ({v.count})" for v in values)
+        for name, values in result.facets.items()
+        if values and result.total
+    ]
+    if lines:
+        click.echo("")
+        for line in lines:
+            click.echo(line)
 
 
 @cli.command()
@@ -186,19 +216,33 @@ def _print_results(result, color: bool) -> None:
 @click.option("--limit", "-n", default=10, show_default=True, type=int, help="Results per page.")
 @click.option("--page", "-p", default=1, show_default=True, type=int, help="Page of results.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--source", help="Only results from this source (its exact name; any case).")
+@click.option("--year", help="Only results dated in this year.")
+@click.option("--from", "date_from", metavar="DATE", help="Only results dated on or after DATE.")
+@click.option("--to", "date_to", metavar="DATE", help="Only results dated on or before DATE.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (see README).")
 @index_option
-def query(query, limit, page, sort, as_json, index_dir):
-    """Search the index and print ranked results with snippets.
+def query(query, limit, page, sort, source, year, date_from, date_to, as_json, index_dir):
+    """Search the index and print ranked results with snippets, and counts by source and year.
 
     Exit status: 0 with results, 1 with none, 2 for a bad query or a missing index.
     Syntax: words, "a phrase", "near words"~5, AND OR NOT -word, title:word,
-    source:name, prefix*, date:2020-01-01..2020-02-01.
+    source:name, source:"Full Name", year:2020, prefix*, date:2020-01-01..2020-02-01.
+    Dates (--from, --to) are YYYY-MM-DD, YYYY-MM or YYYY; both ends are included.
 
-        searchidx query '"Triangle of Death" OR troops' --sort date
+        searchidx query troops --source "Middle East Monitor" --from 2020-01
     """
     with _engine(index_dir) as engine:
-        result = engine.search(query, page=page, page_size=limit, sort=sort)
+        result = engine.search(
+            query,
+            page=page,
+            page_size=limit,
+            sort=sort,
+            source=source,
+            year=year,
+            date_from=date_from,
+            date_to=date_to,
+        )
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
@@ -238,7 +282,7 @@ def show(doc_id, as_json, index_dir):
         ("date", doc.date.isoformat(sep=" ") if doc.date else ""),
         ("source", doc.source),
         ("url", doc.url),
-        ("file", doc.path + (f" (record {doc.position})" if doc.position is not None else "")),
+        ("file", doc.path + (f" ({doc.place()})" if doc.place() else "")),
         ("id", doc.id),
     ):
         if value:

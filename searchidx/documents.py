@@ -19,6 +19,14 @@ class Document:
     path: str = ""  # the source file
     position: int | None = None  # line or record number, for files holding many documents
 
+    def place(self) -> str:
+        """Return where the document is in its file: "row 3" (CSV), "line 3", "item 3", or ""."""
+        if self.position is None:
+            return ""
+        ext = self.path.rsplit(".", 1)[-1].lower() if "." in self.path else ""
+        unit = {"csv": "row", "jsonl": "line", "ndjson": "line", "json": "item"}.get(ext, "record")
+        return f"{unit} {self.position}"
+
 
 @dataclass
 class Hit:
@@ -49,7 +57,19 @@ class Hit:
             "score": round(self.score, 4),
             "snippet": self.snippet,
             "snippet_html": self.snippet_html,
+            "position": self.position,
         }
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet (a source, a year) and how many results have it."""
+
+    value: str
+    count: int
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count}
 
 
 @dataclass
@@ -64,6 +84,10 @@ class SearchResult:
     suggestion: str | None = None
     took_ms: float = 0.0
     sort: str = "relevance"
+    #: Result counts by value for each facet ("source", "year"), over all matches.
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    #: The filters applied, by name ("source", "year", "from", "to"); unset ones left out.
+    filters: dict[str, str] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -81,4 +105,8 @@ class SearchResult:
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion,
             "hits": [hit.to_dict() for hit in self.hits],
+            "filters": dict(self.filters),
+            "facets": {
+                name: [value.to_dict() for value in values] for name, values in self.facets.items()
+            },
         }

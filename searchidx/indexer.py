@@ -5,6 +5,12 @@ for it (modification time, size, content hash): unchanged files are not read aga
 files have their documents replaced, and files gone from an indexed folder have theirs
 deleted.  Everything a run does becomes visible in one commit at the end; a run that is
 interrupted or killed leaves the index as it was.
+
+The content hash is taken by reading the file in chunks.  Most formats are then parsed from
+the bytes read (files above ``max_file_mb`` are skipped); CSV files are not kept in memory:
+after the hashing pass, which tells whether the file changed at all, a second pass streams
+their rows.  A CSV file therefore has no size limit, and a changed one is re-indexed whole
+(its documents are replaced together, as for any other file).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import os
 import time
 from stat import S_ISREG
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from whoosh.writing import CLEAR
 
@@ -22,9 +28,10 @@ from . import storage
 from .config import setting
 from .documents import Document
 from .errors import IngestError
-from .ingest import Skipped, SourceFile, discover, read_documents
+from .ingest import ReadOptions, Skipped, SourceFile, discover, is_streamed, iter_documents
 
 _SEP = "\x1f"
+_CHUNK = 1024 * 1024
 
 
 @dataclass
@@ -78,20 +85,31 @@ def recorded_files(reader) -> dict[str, _FileState]:
     return recorded
 
 
-def _fields(doc: Document, fileinfo: str) -> dict:
+def _fields(doc: Document, fileinfo: str, schema_names: set[str]) -> dict:
     fields = {
         "id": doc.id,
         "path": doc.path,
         "fileinfo": fileinfo,
         "title": doc.title,
-        "body": doc.body,
+        # The body is indexed with the headline in front, so one BM25 field sees the whole
+        # article (see ranking.py); the stored body stays the article text alone.
+        "body": f"{doc.title}\n\n{doc.body}" if doc.title else doc.body,
+        "_stored_body": doc.body,
         "source": doc.source,
         "url": doc.url,
         "position": doc.position,
     }
+    if doc.source.strip():
+        fields["source_facet"] = doc.source.strip()
     if doc.date is not None:
         fields["date"] = doc.date
-    return fields
+        fields["year"] = str(doc.date.year)
+    # An index made before a field existed keeps its schema until it is rebuilt.
+    return {
+        name: value
+        for name, value in fields.items()
+        if name in schema_names or name.startswith("_stored_")
+    }
 
 
 def _under(path: str, folders: list[str]) -> bool:
@@ -106,10 +124,13 @@ def index_paths(
     jobs: int = 1,
     stemmer: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    csv_map: Mapping[str, str] | None = None,
 ) -> IndexSummary:
     """Index the articles under PATHS into INDEX_DIR and return what was done.
 
-    PROGRESS, if given, is called as ``progress(done, total)`` after each file.
+    PROGRESS, if given, is called as ``progress(done, total)`` after each file.  CSV_MAP
+    names the CSV column of each field, as ``{"title": "headline", "body": "story"}``
+    (see ``ingest.csvfile.parse_csv_map``); fields not named are found by their usual names.
     Raises IndexUnavailable when another writer holds the index for too long.
     """
     started = time.perf_counter()
@@ -117,6 +138,7 @@ def index_paths(
     max_bytes = int(setting("max_file_mb")) * 1024 * 1024
     paths = [os.fspath(p) for p in paths]
     summary = IndexSummary()
+    options = ReadOptions(dict(csv_map or {}))
 
     found: list[SourceFile] = []
     for item in discover(paths):
@@ -136,7 +158,7 @@ def index_paths(
         seen_ids: dict[str, str] = {}
         for done, source in enumerate(found, start=1):
             seen_paths.add(source.path)
-            _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild)
+            _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild, options)
             if progress:
                 progress(done, len(found))
         if not rebuild:
@@ -159,9 +181,22 @@ def index_paths(
     return summary
 
 
-def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild) -> None:
+def _digest(path: str, keep: bool) -> tuple[str, bytes | None]:
+    """Return the content hash of PATH, read in chunks, and its bytes if KEEP."""
+    digest = hashlib.blake2b(digest_size=16)
+    chunks = []
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            if keep:
+                chunks.append(chunk)
+    return digest.hexdigest(), b"".join(chunks) if keep else None
+
+
+def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild, options) -> None:
     path = source.path
     before = recorded.get(path)
+    streamed = is_streamed(path)
     try:
         stat = os.stat(path)
         if not S_ISREG(stat.st_mode):  # opening a FIFO would wait forever for a writer
@@ -169,10 +204,9 @@ def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild)
         if before and before.mtime_ns == stat.st_mtime_ns and before.size == stat.st_size:
             summary.unchanged += 1
             return
-        if stat.st_size > max_bytes:
+        if stat.st_size > max_bytes and not streamed:
             raise IngestError(f"file too large ({stat.st_size / 1e6:.0f} MB)")
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        digest, data = _digest(path, keep=not streamed)
     except OSError as exc:
         # Unreadable for now (permissions, vanished): keep what the index already has.
         summary.skipped.append(Skipped(path, f"cannot read ({exc.strerror or exc})"))
@@ -180,31 +214,40 @@ def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild)
     except IngestError as exc:
         summary.skipped.append(Skipped(path, str(exc)))
         return
-    state = _FileState(stat.st_mtime_ns, stat.st_size, hashlib.blake2b(data, digest_size=16).hexdigest())
+    state = _FileState(stat.st_mtime_ns, stat.st_size, digest)
     if before and before.digest == state.digest and before.size == state.size:
         summary.unchanged += 1  # touched but not changed; keep the old record
         return
-    try:
-        docs, bad = read_documents(source, data)
-    except IngestError as exc:
-        docs, bad = [], [Skipped(path, str(exc))]
-    summary.skipped.extend(bad)
     if before:
         writer.delete_by_term("path", path)
-    if not docs:
+    term = state.term(path)
+    add = writer.add_document if rebuild else writer.update_document
+    names = set(writer.schema.names())
+    written = 0
+    # Whole-file problems (binary, no usable CSV header) are raised before the first document;
+    # a read error later in a streamed file keeps the rows read before it.
+    try:
+        for item in iter_documents(source, data, options):
+            if isinstance(item, Skipped):
+                summary.skipped.append(item)
+                continue
+            where = f"{item.path}:{item.position}" if item.position is not None else item.path
+            first = seen_ids.setdefault(item.id, where)
+            if first != where:
+                reason = f"duplicate id {item.id!r} (first at {first})"
+                summary.skipped.append(Skipped(where, reason))
+                continue
+            add(**_fields(item, term, names))
+            written += 1
+    except IngestError as exc:
+        summary.skipped.append(Skipped(path, str(exc)))
+    except OSError as exc:
+        summary.skipped.append(Skipped(path, f"cannot read ({exc.strerror or exc})"))
+    summary.documents += written
+    if not written:
         if before:
             summary.deleted += 1
         return
-    term = state.term(path)
-    add = writer.add_document if rebuild else writer.update_document
-    for doc in docs:
-        where = f"{doc.path}:{doc.position}" if doc.position is not None else doc.path
-        first = seen_ids.setdefault(doc.id, where)
-        if first != where:
-            summary.skipped.append(Skipped(where, f"duplicate id {doc.id!r} (first at {first})"))
-            continue
-        add(**_fields(doc, term))
-        summary.documents += 1
     if before:
         summary.updated += 1
     else:

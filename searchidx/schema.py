@@ -8,7 +8,9 @@ from .analysis import NewsAnalyzer
 
 #: Fields searched by free words, and the ones a query may name with ``field:value``.
 TEXT_FIELDS = ("title", "body")
-QUERY_FIELDS = ("title", "body", "source", "date", "url", "id")
+QUERY_FIELDS = ("title", "body", "source", "date", "year", "url", "id")
+#: Fields counted by value for each result set (shown as filters).
+FACET_FIELDS = {"source": "source_facet", "year": "year"}
 
 
 def build_schema(stemmer: str = "porter") -> Schema:
@@ -24,6 +26,9 @@ def build_schema(stemmer: str = "porter") -> Schema:
         date=DATETIME(stored=True, sortable=True),
         # Names, not prose: matched word by word, unstemmed ("source:monitor").
         source=TEXT(analyzer=NewsAnalyzer("none"), stored=True),
+        # The exact source name, for filtering and counting ("Middle East Monitor").
+        source_facet=ID(sortable=True),
+        year=ID(sortable=True),  # of the date, for counting and filtering by year
         url=ID(stored=True),
         position=STORED(),
     )

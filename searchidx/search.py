@@ -10,15 +10,15 @@ from __future__ import annotations
 import os
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 
-from whoosh import scoring
 from whoosh.query import Every
 
-from . import storage
+from . import ranking, storage
 from .config import setting
 from .documents import Document, Hit, SearchResult
 from .errors import QueryError
+from .facets import build_filter, facet_counts, facet_spec
 from .indexer import recorded_files
 from .query import check_expansions, parse_query, plain_query, word_spans
 from .snippets import highlight_parts, make_snippet, match_spec
@@ -46,9 +46,7 @@ class Engine:
         self.index_dir = os.fspath(index_dir or setting("index"))
         self._lock = threading.RLock()
         self._searcher = None
-        self.weighting = scoring.BM25F(
-            B=float(setting("bm25_b")), K1=float(setting("bm25_k1"))
-        )
+        self.weighting = ranking.weighting()
         self.title_boost = float(setting("title_boost"))
 
     # -- plumbing -------------------------------------------------------------------------
@@ -87,9 +85,18 @@ class Engine:
         page: int = 1,
         page_size: int | None = None,
         sort: str = "relevance",
+        *,
+        source: str | None = None,
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
+        year: str | int | None = None,
+        facets: bool = True,
     ) -> SearchResult:
         """Return page PAGE of the results for the query string QUERY.
 
+        SOURCE (an exact source name; case does not matter), YEAR, and DATE_FROM / DATE_TO
+        (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; both ends included) narrow the results.
+        With FACETS, the result counts its matches by source and by year.
         Raises QueryError for a query that cannot be parsed or a page outside the limits.
         """
         started = time.perf_counter()
@@ -101,11 +108,19 @@ class Engine:
                 query, searcher.schema, self.title_boost, int(setting("max_query_length"))
             )
             check_expansions(q, searcher.reader())
+            narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
+            groups = facet_spec(searcher.schema) if facets else {}
             sortedby = "date" if sort == "date" else None
             results = searcher.search(
-                q, limit=page * page_size, sortedby=sortedby, reverse=sortedby is not None
+                q,
+                limit=page * page_size,
+                sortedby=sortedby,
+                reverse=sortedby is not None,
+                filter=narrow,
+                groupedby=groups or None,
             )
             total = len(results)
+            counts = facet_counts(results, groups, int(setting("facet_values")))
             spec = match_spec(q, searcher.reader())
             stemmer = searcher.schema["body"].analyzer.stemmer
             size = int(setting("snippet_chars"))
@@ -139,6 +154,8 @@ class Engine:
             suggestion=suggestion,
             took_ms=(time.perf_counter() - started) * 1000,
             sort=sort,
+            facets=counts,
+            filters=_applied(source=source, year=year, date_from=date_from, date_to=date_to),
         )
 
     def rank(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
@@ -230,6 +247,15 @@ class Engine:
                 "newest_date": newest.isoformat() if isinstance(newest, datetime) else None,
             }
         return info
+
+
+def _applied(**filters) -> dict[str, str]:
+    names = {"date_from": "from", "date_to": "to"}
+    return {
+        names.get(name, name): value.isoformat() if isinstance(value, date) else str(value)
+        for name, value in filters.items()
+        if value not in (None, "")
+    }
 
 
 def _check_page(page, page_size, sort) -> None:

@@ -168,3 +168,69 @@ def test_batch_rejects_malformed_topics(runner, seed_index, tmp_path):
     topics.write_text("1\ttroops\nno tab here\n")
     result = run(runner, "batch", str(topics), index=seed_index)
     assert result.exit_code == 2 and "t.tsv:2: expected 'id<TAB>text'" in result.output
+
+
+# -- formats, filters and facets ----------------------------------------------------------
+
+
+def test_query_filters_and_facets_json(runner, archive_index):
+    result = run(
+        runner, "query", "river", "--source", "Middle East Monitor", "--from", "2020-01-01",
+        "--to", "2020-01-31", "--json", index=archive_index,
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert {hit["id"] for hit in data["hits"]} == {"m1", "m2"}
+    assert data["filters"] == {"source": "Middle East Monitor", "from": "2020-01-01", "to": "2020-01-31"}
+    assert data["facets"] == {
+        "source": [{"value": "Middle East Monitor", "count": 2}],
+        "year": [{"value": "2020", "count": 2}],
+    }
+
+
+def test_query_prints_facet_lines(runner, archive_index):
+    result = run(runner, "query", "river", "--year", "2021", index=archive_index)
+    assert result.exit_code == 0
+    assert "3 results for 'river'" in result.output
+    assert result.output.endswith(
+        "\n\nSource: archive (1), The Valley Courier (1), Wire (1)\nYear: 2021 (3)\n"
+    )
+
+
+def test_filter_without_matches_exits_1(runner, archive_index):
+    result = run(runner, "query", "river", "--source", "Nobody Weekly", index=archive_index)
+    assert result.exit_code == 1 and "No results for 'river'" in result.output
+
+
+def test_bad_date_filter_is_one_line_exit_2(runner, archive_index):
+    result = run(runner, "query", "river", "--from", "2020-02-30", index=archive_index)
+    assert result.exit_code == 2
+    assert result.output == (
+        "searchidx: --from '2020-02-30' is not a date: use YYYY-MM-DD (or YYYY-MM, or YYYY)\n"
+    )
+
+
+def test_index_with_csv_map(runner, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "feed.csv").write_text("Story,Outlet,Day\nTides rose along the coast.,Coast News,2022-04-01\n")
+    index_dir = tmp_path / "ix"
+    result = run(runner, "index", str(folder), "--csv-map", "body=Story,source=Outlet,date=Day", index=index_dir)
+    assert result.exit_code == 0, result.output
+    shown = run(runner, "show", "in/feed.csv#2", index=index_dir)
+    assert shown.exit_code == 0
+    assert "source: Coast News" in shown.output and "date: 2022-04-01" in shown.output
+    assert f"file: {folder / 'feed.csv'} (row 2)" in shown.output
+
+
+def test_index_with_bad_csv_map_exits_2(runner, tmp_path):
+    result = run(runner, "index", str(tmp_path), "--csv-map", "byline=Author", index=tmp_path / "ix")
+    assert result.exit_code == 2
+    assert "Invalid value for --csv-map: unknown field 'byline'" in result.output
+
+
+def test_index_reports_bad_csv_rows_by_number(runner, archive, tmp_path):
+    result = run(runner, "index", str(archive), index=tmp_path / "ix")
+    assert result.exit_code == 0
+    assert f"skipped {archive / 'export.csv'}:5: 7 cells, but the header has 6" in result.output
+    assert "8 documents written" in result.output

@@ -90,3 +90,49 @@ def test_discover_skips_hidden_and_unsupported(tmp_path):
     skipped = {f.path.rsplit("/", 1)[1]: f.reason for f in found if isinstance(f, Skipped)}
     assert [f.file_id for f in files] == [f"{tmp_path.name}/a.txt"]
     assert skipped == {".hidden.txt": "hidden file", "image.png": "unsupported file type .png"}
+
+
+def test_json_array_of_articles(tmp_path):
+    path = tmp_path / "wire.json"
+    path.write_text(
+        '[{"headline": "First", "content": "Alpha", "published": "2021-06-01", "link": "http://w/1",'
+        ' "publication": "Wire"}, 7, {"title": "Second", "article": "Beta"}]'
+    )
+    docs, skipped = read_documents(SourceFile(str(path), "in/wire.json"))
+    assert [(d.id, d.title, d.body, d.position) for d in docs] == [
+        ("in/wire.json#1", "First", "Alpha", 1),
+        ("in/wire.json#3", "Second", "Beta", 3),
+    ]
+    assert (docs[0].date, docs[0].url, docs[0].source) == (datetime(2021, 6, 1), "http://w/1", "Wire")
+    assert docs[1].source == tmp_path.name  # no source: the folder's name
+    assert [str(s) for s in skipped] == [f"{path}:2: expected an object, got int"]
+
+
+def test_json_single_article(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text('{"title": "Alone", "body": "Just one.", "source": "Desk"}')
+    docs, skipped = read_documents(SourceFile(str(path), "in/one.json"))
+    assert skipped == []
+    assert [(d.id, d.position, d.source) for d in docs] == [("in/one.json", None, "Desk")]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"title": "x",', "not valid JSON: Expecting"),
+        ('"just a string"', "expected an article object or an array, got str"),
+    ],
+)
+def test_bad_json_file_is_refused(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(IngestError, match=message):
+        read_documents(SourceFile(str(path), "in/bad.json"))
+
+
+def test_discover_lists_the_new_formats(tmp_path):
+    for name in ("a.html", "b.htm", "c.csv", "d.json", "e.jsonl"):
+        (tmp_path / name).write_text("x")
+    assert {f.file_id.rsplit("/", 1)[1] for f in discover([tmp_path]) if isinstance(f, SourceFile)} == {
+        "a.html", "b.htm", "c.csv", "d.json", "e.jsonl"
+    }

@@ -121,7 +121,8 @@ def test_json_shape(seed_engine):
     data = seed_engine.search("troops").to_dict()
     assert set(data) >= {"query", "total", "page", "took_ms", "suggestion", "hits"}
     assert set(data["hits"][0]) == {
-        "id", "title", "date", "source", "path", "url", "score", "snippet", "snippet_html"
+        "id", "title", "date", "source", "path", "url", "score", "snippet", "snippet_html",
+        "position",
     }
     assert data["hits"][0]["date"] == "2020-01-17T11:09:00"
 

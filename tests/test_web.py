@@ -279,6 +279,8 @@ def test_api_keeps_the_keys_in_schema_order(client):
         "took_ms",
         "suggestion",
         "hits",
+        "filters",
+        "facets",
     ]
 
 

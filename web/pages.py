@@ -6,6 +6,7 @@ Each view reads its arguments, makes one call on the engine and renders what com
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 from flask import (
@@ -28,6 +29,10 @@ from . import engine
 
 bp = Blueprint("pages", __name__)
 
+#: URL arguments that narrow a search, and the Engine.search arguments they become.
+FILTERS = {"source": "source", "year": "year", "from": "date_from", "to": "date_to"}
+FACET_LABELS = {"source": "Source", "year": "Year"}
+
 #: (example, what it does): the short syntax help under the search box.
 SYNTAX = (
     ("troops iraq", "any of the words; articles with more of them first"),
@@ -37,6 +42,7 @@ SYNTAX = (
     ("milit*", "words starting with milit"),
     ("title:election", "a word in the title (also source:, url:)"),
     ("date:2020-01-01..2020-02-01", "published between two dates"),
+    ('source:"Middle East Monitor"', "from one source (also year:2020)"),
 )
 
 
@@ -58,6 +64,53 @@ def _whole_number(name: str, default: int) -> int:
 
 def _sort() -> str:
     return request.args.get("sort", "relevance").strip() or "relevance"
+
+
+def _filters() -> dict[str, str]:
+    """Return the filters in the URL (source, year, from, to) that have a value."""
+    return {
+        name: request.args.get(name, "").strip()
+        for name in FILTERS
+        if request.args.get(name, "").strip()
+    }
+
+
+def _narrowed(filters: dict[str, str]) -> dict[str, str]:
+    return {FILTERS[name]: value for name, value in filters.items()}
+
+
+def facet_links(result, q: str, sort: str, filters: dict[str, str]) -> list[dict]:
+    """Return each facet with its values as links that add (or, when chosen, drop) a filter."""
+    base = {"q": q, "sort": sort if sort != "relevance" else None}
+    facets = []
+    for name, values in result.facets.items():
+        links = []
+        for value in values:
+            chosen = filters.get(name) == value.value or (
+                name == "source" and filters.get(name, "").casefold() == value.value.casefold()
+            )
+            narrowed = {k: v for k, v in filters.items() if k != name}
+            if not chosen:
+                narrowed[name] = value.value
+            href = url_for(".search", **base, **narrowed)
+            links.append(
+                {"value": value.value, "count": value.count, "href": href, "chosen": chosen}
+            )
+        if links:
+            facets.append({"name": name, "label": FACET_LABELS.get(name, name), "options": links})
+    return facets
+
+
+def filter_removals(q: str, sort: str, filters: dict[str, str]) -> list[dict]:
+    """Return a link dropping each filter in use, labelled as "source: Wire"."""
+    base = {"q": q, "sort": sort if sort != "relevance" else None}
+    return [
+        {
+            "label": f"{name}: {value}",
+            "href": url_for(".search", **base, **{k: v for k, v in filters.items() if k != name}),
+        }
+        for name, value in filters.items()
+    ]
 
 
 def page_window(current: int, last: int, around: int = 2) -> list[int | None]:
@@ -84,10 +137,22 @@ def search():
     if not q.strip():
         return redirect(url_for(".index"))
     sort = _sort()
-    context = {"q": q, "sort": sort if sort in SORTS else "relevance"}
+    filters = _filters()
+    context = {
+        "q": q,
+        "sort": sort if sort in SORTS else "relevance",
+        "filters": filters,
+        "removals": filter_removals(q, sort, filters),
+    }
     try:
         page = _whole_number("page", 1)
-        result = engine().search(q, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort)
+        result = engine().search(
+            q,
+            page=page,
+            page_size=current_app.config["PAGE_SIZE"],
+            sort=sort,
+            **_narrowed(filters),
+        )
     except QueryError as exc:
         return render_template("results.html", error=str(exc), **context), 400
     # The last page a link may point to: no page past the end, none deeper than served.
@@ -99,6 +164,7 @@ def search():
         last=last,
         window=page_window(min(result.page, last), last),
         first=(result.page - 1) * result.page_size + 1,
+        facets=facet_links(result, q, sort, filters),
         **context,
     ), (404 if past_end else 200)
 
@@ -133,6 +199,7 @@ def document(doc_id: str):
         matches=count,
         problem=problem,
         original=original,
+        file_name=os.path.basename(doc.path),
     )
 
 
@@ -144,6 +211,7 @@ def api_search():
         page=_whole_number("page", 1),
         page_size=_whole_number("page_size", current_app.config["PAGE_SIZE"]),
         sort=_sort(),
+        **_narrowed(_filters()),
     )
     return jsonify(result.to_dict())
 

@@ -1,22 +1,33 @@
 """Ingestion: find article files under the given paths and turn them into Documents.
 
-Formats are chosen by file name: ``.jsonl``/``.ndjson`` hold one article object per line;
-``.txt``, ``.text`` and files without an extension are plain-text articles.  Hidden files and
-folders are passed over, and anything else is reported as skipped with the reason.
+Formats are chosen by file name:
+
+* ``.txt``, ``.text`` and files without an extension are plain-text articles;
+* ``.html``/``.htm`` are saved web pages (the article is extracted, see ``html``);
+* ``.jsonl``/``.ndjson`` hold one article object per line, ``.json`` one object or an array;
+* ``.csv`` holds one article per row under a header row, read as a stream (see ``csvfile``).
+
+Every document keeps its source file and, in a file of many, its position (line, array index
+or row).  A document whose file names no source (masthead, site name, column) gets the name
+of the folder it is in.  Hidden files and folders are passed over, and anything else is
+reported as skipped with the reason.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 from ..documents import Document
 from ..errors import IngestError
 from .article import parse_article
+from .csvfile import read_csv
 from .decode import decode
-from .jsonl import BadRecord, read_jsonl
+from .html import read_html
+from .jsonl import BadRecord, read_json, read_jsonl
 
 
 @dataclass(frozen=True)
@@ -52,23 +63,66 @@ def _read_text_article(text: str, source: SourceFile) -> list[Document]:
     ]
 
 
-def _read_jsonl_file(text: str, source: SourceFile) -> list[Document | BadRecord]:
-    return list(read_jsonl(text, source.file_id, source.path))
+def _read_jsonl_file(text: str, source: SourceFile) -> Iterable[Document | BadRecord]:
+    return read_jsonl(text, source.file_id, source.path)
 
 
-Reader = Callable[[str, SourceFile], list]
+def _read_json_file(text: str, source: SourceFile) -> list[Document | BadRecord]:
+    try:
+        return list(read_json(text, source.file_id, source.path))
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    except ValueError as exc:
+        raise IngestError(str(exc)) from None
+
+
+def _read_html_file(text: str, source: SourceFile) -> list[Document]:
+    return [read_html(text, source.file_id, source.path)]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read files whose layout varies: which CSV column holds which field."""
+
+    csv_map: Mapping[str, str] = field(default_factory=dict)
+
+
+def _read_csv_file(source: SourceFile, options: ReadOptions) -> Iterable[Document | BadRecord]:
+    return read_csv(source.path, source.file_id, options.csv_map)
+
+
+#: Readers of a file's decoded text, by extension.
+Reader = Callable[[str, SourceFile], Iterable]
 READERS: dict[str, Reader] = {
     ".jsonl": _read_jsonl_file,
     ".ndjson": _read_jsonl_file,
+    ".json": _read_json_file,
+    ".html": _read_html_file,
+    ".htm": _read_html_file,
     ".txt": _read_text_article,
     ".text": _read_text_article,
     "": _read_text_article,
 }
+#: Readers that open the file themselves and stream it (no size limit, never read whole).
+StreamReader = Callable[[SourceFile, ReadOptions], Iterable]
+STREAM_READERS: dict[str, StreamReader] = {
+    ".csv": _read_csv_file,
+}
 
 
-def reader_for(path: str) -> Reader | None:
+def _extension(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
+def reader_for(path: str) -> Reader | StreamReader | None:
     """Return the reader for PATH's format, or None when the format is not supported."""
-    return READERS.get(os.path.splitext(path)[1].lower())
+    ext = _extension(path)
+    return READERS.get(ext) or STREAM_READERS.get(ext)
+
+
+def is_streamed(path: str) -> bool:
+    """Return True when PATH's format is read as a stream from the file, not from its bytes."""
+    return _extension(path) in STREAM_READERS
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> Iterator[SourceFile | Skipped]:
@@ -114,22 +168,55 @@ def _candidate(path: str, file_id: str) -> SourceFile | Skipped:
     return SourceFile(path, file_id)
 
 
-def read_documents(source: SourceFile, data: bytes) -> tuple[list[Document], list[Skipped]]:
-    """Return the documents in one file's DATA and the records skipped in it.
+def folder_name(path: str) -> str:
+    """Return the name of the folder holding PATH (the source of last resort)."""
+    return os.path.basename(os.path.dirname(os.path.abspath(path)))
 
+
+def iter_documents(
+    source: SourceFile, data: bytes | None = None, options: ReadOptions | None = None
+) -> Iterator[Document | Skipped]:
+    """Yield the documents of one file, and a Skipped for each bad record in it.
+
+    DATA is the file's bytes; streamed formats (CSV) read the file themselves and ignore it.
     Raises IngestError when the file as a whole cannot be read (binary, empty, ...).
     """
-    reader = reader_for(source.path)
-    text = decode(data)
-    if not text.strip():
-        raise IngestError("empty file (no text)")
+    options = options or ReadOptions()
+    if is_streamed(source.path):
+        items = STREAM_READERS[_extension(source.path)](source, options)
+    else:
+        if data is None:
+            with open(source.path, "rb") as handle:
+                data = handle.read()
+        text = decode(data)
+        if not text.strip():
+            raise IngestError("empty file (no text)")
+        items = READERS[_extension(source.path)](text, source)
+    fallback = None
+    good = bad = 0
+    first_bad = None
+    for item in items:
+        if isinstance(item, BadRecord):
+            bad += 1
+            skipped = Skipped(f"{source.path}:{item.position}", item.reason)
+            first_bad = first_bad or skipped
+            yield skipped
+            continue
+        if not item.source:
+            fallback = fallback or folder_name(source.path)
+            item.source = fallback
+        good += 1
+        yield item
+    if not good and bad:
+        raise IngestError(f"no readable records ({bad} bad; first: {first_bad})")
+
+
+def read_documents(
+    source: SourceFile, data: bytes | None = None, options: ReadOptions | None = None
+) -> tuple[list[Document], list[Skipped]]:
+    """Return the documents in one file and the records skipped in it (see iter_documents)."""
     docs: list[Document] = []
     skipped: list[Skipped] = []
-    for item in reader(text, source):
-        if isinstance(item, BadRecord):
-            skipped.append(Skipped(f"{source.path}:{item.position}", item.reason))
-        else:
-            docs.append(item)
-    if not docs and skipped:
-        raise IngestError(f"no readable records ({len(skipped)} bad lines; first: {skipped[0]})")
+    for item in iter_documents(source, data, options):
+        (skipped if isinstance(item, Skipped) else docs).append(item)
     return docs, skipped

@@ -54,11 +54,12 @@ def parse_article(text: str) -> tuple[str, datetime | None, str, str]:
             start = 0
     body = "\n\n".join(line for line in lines[start:] if not _BOILERPLATE.match(line))
     if not title:
-        title = _first_words(body)
+        title = first_words(body)
     return title, date, masthead, body
 
 
-def _first_words(text: str, limit: int = 80) -> str:
+def first_words(text: str, limit: int = 80) -> str:
+    """Return the first line of TEXT, cut to about LIMIT characters at a word."""
     first = text.split("\n", 1)[0]
     if len(first) <= limit:
         return first

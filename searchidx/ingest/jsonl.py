@@ -1,4 +1,10 @@
-"""Read JSON Lines files: one article object per line."""
+"""Read JSON Lines files (one article object per line) and turn any record into a Document.
+
+``document_from_record`` is shared by every format that yields records of named values
+(JSON Lines, ``.json`` files, CSV rows).  Each field takes the first of its usual names that
+the record has (``FIELD_NAMES``): a CSV with a ``headline`` column or a JSON export with a
+``published`` key needs no mapping.
+"""
 
 from __future__ import annotations
 
@@ -9,39 +15,62 @@ from typing import Iterator
 from ..documents import Document
 from .dates import parse_date_value
 
-BODY_KEYS = ("body", "text", "content")
+#: For each document field, the record keys read for it, in order of preference.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "title": ("title", "headline"),
+    "body": ("body", "text", "content", "article"),
+    "date": ("date", "published", "pubdate", "published_at", "publication_date"),
+    "url": ("url", "link"),
+    "source": ("source", "publication", "site", "sitename", "publisher"),
+}
+BODY_KEYS = FIELD_NAMES["body"]
 
 
 @dataclass
 class BadRecord:
-    """A record that could not be read, with its line number and the reason."""
+    """A record that could not be read, with its line (or row) number and the reason."""
 
     position: int
     reason: str
 
 
-def document_from_record(record, position: int, file_id: str, path: str) -> Document:
-    """Return a Document for one JSON object, or raise ValueError saying what is wrong."""
+def _text(record: dict, field: str) -> str:
+    for key in FIELD_NAMES[field]:
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def _value(record: dict, field: str):
+    return next((record[k] for k in FIELD_NAMES[field] if record.get(k) not in (None, "")), None)
+
+
+def document_from_record(record, position: int | None, file_id: str, path: str) -> Document:
+    """Return a Document for one record, or raise ValueError saying what is wrong.
+
+    POSITION is the record's line, row or array index in a file of many (None for a file
+    holding one record); a record without an id gets ``FILE_ID#POSITION`` (or FILE_ID).
+    """
     if not isinstance(record, dict):
         raise ValueError(f"expected an object, got {type(record).__name__}")
-    body = next((record[k] for k in BODY_KEYS if isinstance(record.get(k), str)), "")
-    title = record.get("title") if isinstance(record.get("title"), str) else ""
+    body = _text(record, "body")
+    title = _text(record, "title")
     if not body.strip() and not title.strip():
         raise ValueError("no title or body")
-    doc_id = record.get("id")
-    if doc_id is None or doc_id == "":
-        doc_id = f"{file_id}#{position}"
+    doc_id = _value(record, "id")
+    if doc_id is None:
+        doc_id = file_id if position is None else f"{file_id}#{position}"
     elif not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool):
         raise ValueError("id must be a string or a number")
-    source = record.get("source")
-    url = record.get("url")
     return Document(
-        id=str(doc_id),
+        id=str(doc_id).strip(),
         title=title.strip(),
         body=body,
-        date=parse_date_value(record.get("date")),
-        source=source.strip() if isinstance(source, str) else "",
-        url=url.strip() if isinstance(url, str) else "",
+        date=parse_date_value(_value(record, "date")),
+        source=_text(record, "source").strip(),
+        url=_text(record, "url").strip(),
         path=path,
         position=position,
     )
@@ -58,3 +87,21 @@ def read_jsonl(text: str, file_id: str, path: str) -> Iterator[Document | BadRec
         except ValueError as exc:  # json.JSONDecodeError is a ValueError
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             yield BadRecord(number, reason)
+
+
+def read_json(text: str, file_id: str, path: str) -> Iterator[Document | BadRecord]:
+    """Yield the Documents of a ``.json`` file holding one article object or an array of them.
+
+    Raises ValueError when TEXT is not JSON or is neither an object nor an array.
+    """
+    data = json.loads(text)
+    if isinstance(data, dict):
+        yield document_from_record(data, None, file_id, path)
+        return
+    if not isinstance(data, list):
+        raise ValueError(f"expected an article object or an array, got {type(data).__name__}")
+    for number, record in enumerate(data, start=1):
+        try:
+            yield document_from_record(record, number, file_id, path)
+        except ValueError as exc:
+            yield BadRecord(number, str(exc))

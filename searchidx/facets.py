@@ -1,0 +1,124 @@
+"""Facets: narrow a search to one source, a year or a date range, and count results by value.
+
+Filters are Whoosh ``filter=`` queries, so they restrict the results without touching the
+ranking.  The counts are taken over every match of the filtered query (not only the page
+shown), from the sortable ``source_facet`` and ``year`` columns.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from .documents import FacetValue
+from .errors import QueryError
+from .schema import FACET_FIELDS
+
+_DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_REBUILD = "rebuild it with 'searchidx index PATH --rebuild' to filter by {}"
+
+
+def _period(value: str | date | datetime, name: str) -> tuple[datetime, datetime]:
+    """Return [start, end) of the day, month or year VALUE names (or of one instant)."""
+    if isinstance(value, datetime):
+        return value, value + timedelta(microseconds=1)
+    if isinstance(value, date):
+        start = datetime(value.year, value.month, value.day)
+        return start, start + timedelta(days=1)
+    text = str(value).strip()
+    match = _DAY.match(text)
+    try:
+        if match is None:
+            instant = datetime.fromisoformat(text).replace(tzinfo=None)
+            return instant, instant + timedelta(microseconds=1)
+        year, month, day = (int(g) if g else None for g in match.groups())
+        if month is None:
+            return datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        if day is None:
+            days = calendar.monthrange(year, month)[1]
+            start = datetime(year, month, 1)
+            return start, start + timedelta(days=days)
+        start = datetime(year, month, day)
+        return start, start + timedelta(days=1)
+    except ValueError:
+        raise QueryError(
+            f"{name} {text!r} is not a date: use YYYY-MM-DD (or YYYY-MM, or YYYY)"
+        ) from None
+
+
+def date_filter(date_from=None, date_to=None) -> wq.Query | None:
+    """Return the query for dates from DATE_FROM to DATE_TO, both included (None: open)."""
+    if date_from in (None, "") and date_to in (None, ""):
+        return None
+    start = _period(date_from, "--from")[0] if date_from not in (None, "") else None
+    end = _period(date_to, "--to")[1] if date_to not in (None, "") else None
+    if start and end and start >= end:
+        raise QueryError(f"the date range is empty: --from {date_from} is after --to {date_to}")
+    return wq.DateRange("date", start, end, endexcl=True)
+
+
+def source_filter(reader, name: str) -> wq.Query:
+    """Return the query for documents whose source is NAME (exactly, or differing in case)."""
+    if "source_facet" not in reader.schema:
+        raise QueryError("this index has no source facet; " + _REBUILD.format("source"))
+    name = " ".join(name.split())
+    wanted = name.casefold()
+    names = [n for n in reader.field_terms("source_facet") if n.casefold() == wanted]
+    if name in names or not names:
+        return wq.Term("source_facet", name)
+    return wq.Or([wq.Term("source_facet", n) for n in names])
+
+
+def year_filter(reader, year) -> wq.Query:
+    """Return the query for documents dated in YEAR."""
+    text = str(year).strip()
+    if not re.fullmatch(r"\d{4}", text):
+        raise QueryError(f"year {text!r} is not a year: use four digits, as 2020")
+    if "year" not in reader.schema:
+        raise QueryError("this index has no year facet; " + _REBUILD.format("year"))
+    return wq.Term("year", text)
+
+
+def build_filter(reader, source=None, date_from=None, date_to=None, year=None) -> wq.Query | None:
+    """Return the query every result must match, or None when nothing is filtered."""
+    parts = []
+    if source not in (None, ""):
+        parts.append(source_filter(reader, source))
+    if year not in (None, ""):
+        parts.append(year_filter(reader, year))
+    dates = date_filter(date_from, date_to)
+    if dates is not None:
+        parts.append(dates)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def facet_spec(schema) -> dict:
+    """Return the ``groupedby=`` facets for the facet fields SCHEMA has."""
+    return {
+        name: sorting.FieldFacet(field, maptype=sorting.Count)
+        for name, field in FACET_FIELDS.items()
+        if field in schema
+    }
+
+
+def facet_counts(results, names, limit: int) -> dict[str, list[FacetValue]]:
+    """Return the LIMIT most frequent values of each facet in NAMES for Whoosh RESULTS.
+
+    Sources come by count (then name); years newest first.
+    """
+    counts: dict[str, list[FacetValue]] = {}
+    for name in names:
+        groups = results.groups(name)
+        values = [FacetValue(str(v), int(c)) for v, c in groups.items() if v not in (None, "", b"")]
+        if name == "year":
+            values.sort(key=lambda f: f.value, reverse=True)
+        else:
+            values.sort(key=lambda f: (-f.count, f.value.casefold()))
+        counts[name] = values[:limit]
+    return counts

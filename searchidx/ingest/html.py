@@ -1,0 +1,113 @@
+"""Read saved web pages (``.html``/``.htm``): the article, not the page around it.
+
+trafilatura finds the main text (dropping navigation, ads, share bars and comments) and the
+metadata: headline, publication date, site name and canonical URL.  When it finds no text
+(a page that is mostly markup), the ``<title>`` and the visible text are kept instead, so a
+page is never lost for being unusual.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import lxml.html
+from lxml import etree
+
+from ..documents import Document
+from ..errors import IngestError
+from .article import first_words
+from .dates import parse_date_value
+
+# Packages under trafilatura whose warnings (deprecations, odd URLs or dates in a page) say
+# nothing about our code; they are silenced for the extraction call only.
+_THIRD_PARTY = r"(trafilatura|htmldate|courlan|justext|lxml_html_clean|dateparser)(\.|$)"
+_DATE_PARAMS = {
+    "outputformat": "%Y-%m-%dT%H:%M:%S",
+    "original_date": True,
+    "extensive_search": True,
+}
+# "Headline | Site", "Headline - Site", "Headline — Site": the last part names the site.
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
+_SITE_WORDS_MAX = 5
+_INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def _extract(text: str):
+    """Return trafilatura's document for the page TEXT, or None when it finds no article."""
+    from trafilatura import bare_extraction  # imported here: it takes a second to load
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=_THIRD_PARTY)
+        return bare_extraction(
+            text,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=True,  # leaves out inline promotions that recall would keep
+            date_extraction_params=_DATE_PARAMS,
+        )
+
+
+def _tree(text: str):
+    try:
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _page_title(tree) -> str:
+    if tree is None:
+        return ""
+    found = tree.find(".//title")
+    return " ".join(found.text_content().split()) if found is not None else ""
+
+
+def _visible_text(tree) -> str:
+    if tree is None:
+        return ""
+    # Listed first: dropping elements while iterating would skip their next siblings.
+    for element in list(tree.iter(etree.Comment, *_INVISIBLE)):
+        element.drop_tree()
+    lines = (" ".join(line.split()) for line in tree.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def site_from_title(page_title: str, headline: str) -> str:
+    """Return the site name that ends PAGE_TITLE ("Headline | Site"), or ""."""
+    parts = _TITLE_SEPARATOR.split(page_title)
+    if len(parts) < 2:
+        return ""
+    site = parts[-1].strip()
+    if not site or len(site.split()) > _SITE_WORDS_MAX or site.lower() in headline.lower():
+        return ""
+    return site
+
+
+def _without_headline(body: str, title: str) -> str:
+    first, _, rest = body.partition("\n")
+    return rest.lstrip("\n") if title and first.strip() == title.strip() else body
+
+
+def read_html(text: str, file_id: str, path: str) -> Document:
+    """Return the article in the saved web page TEXT.
+
+    Raises IngestError when the page has no text at all.
+    """
+    extracted = _extract(text)
+    tree = _tree(text)
+    page_title = _page_title(tree)
+    if extracted is not None and (extracted.text or "").strip():
+        title = (extracted.title or "").strip() or page_title
+        body = _without_headline(extracted.text, title)
+        date = parse_date_value(extracted.date)
+        site = (extracted.sitename or "").strip()
+        url = (extracted.url or "").strip()
+    else:
+        title, body, date, site, url = page_title, _visible_text(tree), None, "", ""
+    if not body.strip() and not title:
+        raise IngestError("no text in the page")
+    site = site or site_from_title(page_title, title)
+    title = title or first_words(body)
+    return Document(id=file_id, title=title, body=body, date=date, source=site, url=url, path=path)

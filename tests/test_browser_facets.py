@@ -1,0 +1,120 @@
+"""Facet filters clicked in a real Chromium against ``searchidx serve`` on the format archive.
+
+Uses the ``browser`` fixture of ``test_browser`` (Debian's chromium; skipped without one,
+failing when CI is set).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from searchidx import index_paths
+
+from .conftest import ROOT, write_archive
+from .test_browser import _free_port, browser  # noqa: F401  (a fixture, used by name)
+
+
+@pytest.fixture(scope="module")
+def archive_server(tmp_path_factory):
+    """The base URL of ``python -m searchidx serve`` on an index of the format archive."""
+    base_dir = tmp_path_factory.mktemp("facets")
+    index_dir = base_dir / "index"
+    index_paths(index_dir, [write_archive(base_dir)])
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "searchidx", "serve", "--port", str(port), "--index", str(index_dir)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        line = proc.stdout.readline()
+        assert f"{base}/" in line, f"unexpected first line from serve: {line!r}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
+                    assert json.load(answer)["status"] == "ok"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+@pytest.fixture
+def page(browser, archive_server):  # noqa: F811
+    context = browser.new_context(base_url=archive_server, viewport={"width": 1100, "height": 800})
+    page = context.new_page()
+    page.csp_errors = []
+    page.on(
+        "console",
+        lambda msg: page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    yield page
+    context.close()
+
+
+def url_args(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def count(page) -> int:
+    return int(page.locator(".count strong").inner_text().replace(",", ""))
+
+
+def facet(page, name: str, value: str):
+    return page.locator(f".facet-{name} li", has=page.locator(".value", has_text=value)).locator("a")
+
+
+def test_clicking_facets_narrows_results_and_shows_in_the_url(page):
+    page.goto("/search?q=river")
+    assert count(page) == 8
+    assert facet(page, "source", "Middle East Monitor").locator(".n").inner_text() == "3"
+    assert page.locator(".facets").is_visible()
+
+    facet(page, "source", "Middle East Monitor").click()
+    page.wait_for_url("**/search?*source=*")
+    assert url_args(page) == {"q": "river", "source": "Middle East Monitor"}
+    assert count(page) == 3
+    titles = page.locator(".hit h2").all_inner_texts()
+    assert set(titles) == {"Troops return to base", "Aid convoy arrives", "Year ends quietly"}
+    assert page.locator(".facet-source li.chosen .value").inner_text() == "Middle East Monitor"
+
+    facet(page, "year", "2020").click()
+    page.wait_for_url("**/search?*year=2020*")
+    assert url_args(page) == {"q": "river", "source": "Middle East Monitor", "year": "2020"}
+    assert count(page) == 2
+
+    # The chip for the source drops that filter and keeps the year.
+    page.locator(".chip", has_text="source: Middle East Monitor").click()
+    page.wait_for_url("**/search?q=river&year=2020")
+    assert count(page) == 4
+    assert page.csp_errors == []
+
+
+def test_filters_survive_sorting_and_the_article_says_where_it_came_from(page):
+    page.goto("/search?q=river&source=Wire")
+    page.locator(".sort a", has_text="date").click()
+    page.wait_for_url("**sort=date**")
+    assert url_args(page) == {"q": "river", "sort": "date", "source": "Wire"}
+    assert page.locator(".hit h2").all_inner_texts() == ["Drought warning", "Port reopens"]
+    page.locator(".hit h2 a", has_text="Port reopens").click()
+    page.wait_for_url("**/doc/w1?q=river")
+    assert "export.csv, row 6" in page.locator("dl.meta").inner_text()
