@@ -146,8 +146,12 @@ class _ParallelWriter(MpWriter):
 
     def _new_task(self):
         task = _Worker(
-            self.storage, self.indexname, self.jobqueue, self.resultqueue,
-            self.subargs, self.multisegment,
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
         )
         task.daemon = True  # never wait for a worker at exit
         self.tasks.append(task)

@@ -19,9 +19,7 @@ def cli_env(**extra: str) -> dict:
     """Return an environment that makes subprocesses run this checkout's searchidx."""
     env = dict(os.environ)
     env.pop("SEARCHIDX_INDEX", None)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    )
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     env.update(extra)
     return env
 
@@ -46,7 +44,9 @@ def vocabulary(size: int = 4000) -> list[str]:
     return ["".join(rng.choice(letters) for _ in range(rng.randint(4, 9))) for _ in range(size)]
 
 
-def write_corpus(folder: Path, count: int, start: int = 0, marker: str = "", words: int = 120) -> list[Path]:
+def write_corpus(
+    folder: Path, count: int, start: int = 0, marker: str = "", words: int = 120
+) -> list[Path]:
     """Write COUNT generated articles d{n}.txt into FOLDER, each containing MARKER."""
     folder.mkdir(parents=True, exist_ok=True)
     vocab = vocabulary()

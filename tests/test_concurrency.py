@@ -124,7 +124,11 @@ def test_two_index_runs_at_once_never_corrupt(small_index):
 
 def test_files_left_by_a_killed_run_are_reported_and_removed(small_index, runner):
     corpus, index_dir = small_index
-    for name in ("MAIN_0123456789abcdef.pst", "MAIN_0123456789abcdef._stored.col", "_MAIN_7.toc.x1"):
+    for name in (
+        "MAIN_0123456789abcdef.pst",
+        "MAIN_0123456789abcdef._stored.col",
+        "_MAIN_7.toc.x1",
+    ):
         (index_dir / name).write_bytes(b"half-written")
     result = runner.invoke(cli, ["index", str(corpus), "--index", str(index_dir)])
     assert result.exit_code == 0

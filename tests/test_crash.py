@@ -155,7 +155,10 @@ def test_ctrl_c_is_one_line_exit_130_and_a_clean_index(generations, tmp_path, jo
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
-    assert err == "searchidx: interrupted: the index is as it was before this run (nothing was committed)\n"
+    assert (
+        err
+        == "searchidx: interrupted: the index is as it was before this run (nothing was committed)\n"
+    )
     assert "Traceback" not in out + err
     assert assert_whole_generation(index_dir) == OLD
     assert set(os.listdir(index_dir)) == before  # cancelled writers tidy up after themselves

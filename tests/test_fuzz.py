@@ -5,16 +5,43 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searchidx import QueryError
 from searchidx.cli import cli
 
 # Characters that mean something to the parser, mixed with words and anything else.
-SYNTAX = st.sampled_from(list('"()*?:~^+-[]{}\\/.,!&|') + ["AND", "OR", "NOT", "TO", "ANDNOT",
-    "ANDMAYBE", "title:", "body:", "date:", "source:", "id:", "url:", "..", " ", "troops", "iraq",
-    "2007", "date:2007-01-01..", "*:*", "\x00", "\u200b", "ǅ", "ß", "İ", "\U0001f600"])
+SYNTAX = st.sampled_from(
+    list('"()*?:~^+-[]{}\\/.,!&|')
+    + [
+        "AND",
+        "OR",
+        "NOT",
+        "TO",
+        "ANDNOT",
+        "ANDMAYBE",
+        "title:",
+        "body:",
+        "date:",
+        "source:",
+        "id:",
+        "url:",
+        "..",
+        " ",
+        "troops",
+        "iraq",
+        "2007",
+        "date:2007-01-01..",
+        "*:*",
+        "\x00",
+        "\u200b",
+        "ǅ",
+        "ß",
+        "İ",
+        "\U0001f600",
+    ]
+)
 QUERIES = st.one_of(
     st.text(max_size=60),
     st.lists(SYNTAX, max_size=12).map("".join),
@@ -23,7 +50,11 @@ QUERIES = st.one_of(
 import os
 
 EXAMPLES = int(os.environ.get("SEARCHIDX_FUZZ_EXAMPLES", "300"))  # raise it for a long hunt
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 REGRESSIONS = [  # queries that once escaped as exceptions (see git log)
     'date:""',
     'date:"abc"',
@@ -66,13 +97,21 @@ def test_regressions(engine, query):
     _search_or_query_error(engine, query)
 
 
-@settings(max_examples=EXAMPLES // 3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=QUERIES, page=st.integers(-10**12, 10**12), size=st.integers(-10**6, 10**6))
+@settings(
+    max_examples=EXAMPLES // 3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=QUERIES, page=st.integers(-(10**12), 10**12), size=st.integers(-(10**6), 10**6))
 def test_engine_page_and_size_are_checked(engine, query, page, size):
     _search_or_query_error(engine, query, page=page, page_size=size)
 
 
-@settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES // 2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(query=QUERIES)
 def test_cli_query_exits_0_1_or_2_with_one_line(engine, runner, query):
     # After "--", as a shell user must write a query that starts with "-".
@@ -123,9 +162,20 @@ def bbc_engine(bbc_index):
         yield engine
 
 
-@pytest.mark.parametrize("limit, page", [("0", "1"), ("-3", "1"), ("10", "0"), ("10", "-1"),
-                                         ("99999999999", "1"), ("10", "99999999999999999999")])
+@pytest.mark.parametrize(
+    "limit, page",
+    [
+        ("0", "1"),
+        ("-3", "1"),
+        ("10", "0"),
+        ("10", "-1"),
+        ("99999999999", "1"),
+        ("10", "99999999999999999999"),
+    ],
+)
 def test_cli_absurd_limits_exit_2(runner, engine, limit, page):
-    result = runner.invoke(cli, ["query", "troops", "-n", limit, "-p", page, "--index", engine.index_dir])
+    result = runner.invoke(
+        cli, ["query", "troops", "-n", limit, "-p", page, "--index", engine.index_dir]
+    )
     assert result.exit_code == 2 and result.output.startswith("searchidx: ")
     assert result.output.count("\n") == 1

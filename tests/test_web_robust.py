@@ -6,6 +6,7 @@ Skipped until the web front end (``web/``, ``searchidx serve``) is on this branc
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import threading
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from searchidx import index_paths
 
 from .helpers import cli_args, cli_env, run_cli, write_corpus
+from .test_fuzz import QUERIES
 
 web = pytest.importorskip("web", reason="the web front end has not been merged yet")
 
@@ -62,14 +64,22 @@ def server(tmp_path):
 def test_server_keeps_answering_while_an_index_run_commits(server):
     base, corpus, index_dir = server
     write_corpus(corpus, SECOND, start=FIRST, marker="secondwave")
-    paths = ["/api/search?q=firstwave", "/?q=firstwave+OR+secondwave", "/api/search?q=secondwave",
-             "/api/search?q=generated&page=2", "/healthz"]
+    paths = [
+        "/api/search?q=firstwave",
+        "/?q=firstwave+OR+secondwave",
+        "/api/search?q=secondwave",
+        "/api/search?q=generated&page=2",
+        "/healthz",
+    ]
     statuses: list[int] = []
     failures: list[str] = []
     deadline = time.monotonic() + TIME_LIMIT
     indexing = subprocess.Popen(
         cli_args("index", str(corpus), "--index", str(index_dir), "-j", "2"),
-        env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
     during = [0]
@@ -93,7 +103,7 @@ def test_server_keeps_answering_while_an_index_run_commits(server):
     threads = [threading.Thread(target=load, args=(n,)) for n in range(THREADS)]
     for thread in threads:
         thread.start()
-    out, err = indexing.communicate(timeout=TIME_LIMIT)
+    _, err = indexing.communicate(timeout=TIME_LIMIT)
     for thread in threads:
         thread.join(TIME_LIMIT)
     assert indexing.returncode == 0, err
@@ -102,7 +112,9 @@ def test_server_keeps_answering_while_an_index_run_commits(server):
     assert during[0] > 0
     status, body = _get(base + "/api/search?q=secondwave")
     assert status == 200 and json.loads(body)["total"] == SECOND  # visible, no restart
-    print(f"{len(statuses)} requests served, {during[0]} while the index run was going, none failed")
+    print(
+        f"{len(statuses)} requests served, {during[0]} while the index run was going, none failed"
+    )
 
 
 @pytest.fixture
@@ -112,8 +124,16 @@ def client(seed_index):
     app.extensions["searchidx"].close()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=st.text(max_size=40), page=st.text(max_size=6), sort=st.text(max_size=6))
+@settings(
+    max_examples=int(os.environ.get("SEARCHIDX_FUZZ_EXAMPLES", "300")) // 2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    query=QUERIES,
+    page=st.one_of(st.just(""), st.integers(-5, 10**6).map(str), st.text(max_size=6)),
+    sort=st.one_of(st.sampled_from(["", "relevance", "date"]), st.text(max_size=6)),
+)
 def test_api_search_answers_200_or_400_for_anything(client, query, page, sort):
     response = client.get("/api/search", query_string={"q": query, "page": page, "sort": sort})
     assert response.status_code in (200, 400), response.data[:300]
@@ -122,10 +142,22 @@ def test_api_search_answers_200_or_400_for_anything(client, query, page, sort):
     assert b"Traceback" not in response.data
 
 
-DANGEROUS = ["<script>alert", "<img src=x", "<svg/onload", "<iframe", 'href="javascript:',
-             "href='javascript:", "href=javascript:"]
-XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
-       "<svg/onload=alert(1)>", "'\"><iframe src=//evil>"]
+DANGEROUS = [
+    "<script>alert",
+    "<img src=x",
+    "<svg/onload",
+    "<iframe",
+    'href="javascript:',
+    "href='javascript:",
+    "href=javascript:",
+]
+XSS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "<svg/onload=alert(1)>",
+    "'\"><iframe src=//evil>",
+]
 
 
 @pytest.mark.parametrize("payload", XSS)
@@ -137,8 +169,12 @@ def test_xss_in_documents_and_queries_comes_back_escaped(tmp_path, payload):
     app = web.create_app({"INDEX": str(tmp_path / "index"), "TESTING": True})
     client = app.test_client()
     try:
-        for url in ("/?q=okapi", f"/?q={urllib.parse.quote(payload)}+okapi",
-                    "/doc/docs/evil.txt?q=okapi", f"/doc/{urllib.parse.quote(payload)}"):
+        for url in (
+            "/?q=okapi",
+            f"/?q={urllib.parse.quote(payload)}+okapi",
+            "/doc/docs/evil.txt?q=okapi",
+            f"/doc/{urllib.parse.quote(payload)}",
+        ):
             page = client.get(url).get_data(as_text=True)
             if "<" in payload:
                 assert payload not in page, url  # shown only as escaped text
@@ -149,8 +185,14 @@ def test_xss_in_documents_and_queries_comes_back_escaped(tmp_path, payload):
 
 
 @pytest.mark.parametrize(
-    "path", ["/doc/..%2f..%2fetc%2fpasswd", "/doc/../../etc/passwd", "/doc/%2e%2e/%2e%2e/etc/passwd",
-             "/doc/seeds%2f..%2f..%2f..%2fetc%2fpasswd", "/nope"]
+    "path",
+    [
+        "/doc/..%2f..%2fetc%2fpasswd",
+        "/doc/../../etc/passwd",
+        "/doc/%2e%2e/%2e%2e/etc/passwd",
+        "/doc/seeds%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/nope",
+    ],
 )
 def test_traversal_is_404_with_security_headers(client, path):
     response = client.get(path)
@@ -161,8 +203,12 @@ def test_traversal_is_404_with_security_headers(client, path):
 
 
 def test_errors_carry_security_headers(client):
-    for response in (client.get("/api/search?q=%22open"), client.get("/api/search?q=x&page=-1"),
-                     client.post("/api/search"), client.get("/doc/nope")):
+    for response in (
+        client.get("/api/search?q=%22open"),
+        client.get("/api/search?q=x&page=-1"),
+        client.post("/api/search"),
+        client.get("/doc/nope"),
+    ):
         assert response.status_code in (400, 404, 405)
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "Content-Security-Policy" in response.headers

@@ -38,8 +38,16 @@ def build_zoo(root):
     put("good2.txt", GOOD.replace("zebra", "giraffe").replace("Zebra", "Giraffe"), "indexed")
     put("binary.txt", bytes(rng.randrange(256) for _ in range(4096)) + b"\0" * 64, "binary file")
     put("invalid-utf8.txt", b"Broken bytes\n\nCaf\xc3 r\xe9sum\xff okapi text\n", "indexed")
-    put("utf16.txt", codecs.BOM_UTF16_LE + "Quokka news\n\nA quokka smiled.\n".encode("utf-16-le"), "indexed")
-    put("latin1.txt", "Café news\n\nThe café served crème brûlée to a narwhal.\n".encode("latin-1"), "indexed")
+    put(
+        "utf16.txt",
+        codecs.BOM_UTF16_LE + "Quokka news\n\nA quokka smiled.\n".encode("utf-16-le"),
+        "indexed",
+    )
+    put(
+        "latin1.txt",
+        "Café news\n\nThe café served crème brûlée to a narwhal.\n".encode("latin-1"),
+        "indexed",
+    )
     put("empty.txt", b"", "empty file")
     put("whitespace.txt", b"  \n\t\r\n   \n", "empty file")
     line = " ".join(f"lemur{n % 97}" for n in range(200_000))  # ~1.4 MB, no newline
@@ -48,9 +56,13 @@ def build_zoo(root):
     put("nul-in-text.txt", "Nul bytes\n\nA\0 stray nul before the tapir.\n", "binary file")
     deep = "/".join(f"level{n}" for n in range(50))
     put(f"{deep}/deep.txt", GOOD.replace("zebra", "axolotl"), "indexed")
-    put("records.jsonl", '{"title": "Ibex", "body": "An ibex climbed."}\n{broken\n[1, 2]\n'
-        '{"title": "Yak", "body": "A yak grazed."}\n', "indexed")
-    put("all-broken.jsonl", "{nope\n{\"x\": 1}\n", "no readable records")
+    put(
+        "records.jsonl",
+        '{"title": "Ibex", "body": "An ibex climbed."}\n{broken\n[1, 2]\n'
+        '{"title": "Yak", "body": "A yak grazed."}\n',
+        "indexed",
+    )
+    put("all-broken.jsonl", '{nope\n{"x": 1}\n', "no readable records")
     put("broken.html", "<html><body><p>Unclosed <b>bold <div></p>pangolin", "html")
     words = " ".join(rng.choice(["alpha", "beta", "gamma", "delta", "epsilon"]) for _ in range(300))
     big = ("Big file\n\n" + (words + "\n") * (20 * 1024 * 1024 // (len(words) + 1) + 1)).encode()
@@ -87,7 +99,11 @@ def test_zoo_is_indexed_or_skipped_with_one_line_reasons(tmp_path, runner, monke
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     lines = result.output.splitlines()
-    skips = {line.split(": ", 1)[0].removeprefix("skipped "): line for line in lines if line.startswith("skipped ")}
+    skips = {
+        line.split(": ", 1)[0].removeprefix("skipped "): line
+        for line in lines
+        if line.startswith("skipped ")
+    }
     with Engine(index_dir) as engine:
         indexed = {os.path.relpath(hit.path, root) for hit in _all(engine)}
         for name, expect in zoo.items():
@@ -109,11 +125,16 @@ def test_zoo_is_indexed_or_skipped_with_one_line_reasons(tmp_path, runner, monke
     assert [line.split(": ", 1)[0].rsplit(":", 1)[1] for line in bad_lines] == ["2", "3"]
     for line in skips.values():
         assert "\n" not in line and len(line) < 300
-    print(f"zoo: {len(zoo)} cases, {len(skips)} skip lines, {len(indexed)} files indexed in {took:.1f}s")
+    print(
+        f"zoo: {len(zoo)} cases, {len(skips)} skip lines, {len(indexed)} files indexed in {took:.1f}s"
+    )
 
 
 def _all(engine):
-    result = engine.search("zebra OR giraffe OR okapi OR quokka OR narwhal OR lemur5 OR wombat "
-                           "OR tapir OR axolotl OR ibex OR yak OR okavango OR dugong OR dodo "
-                           "OR pangolin", page_size=100)
+    result = engine.search(
+        "zebra OR giraffe OR okapi OR quokka OR narwhal OR lemur5 OR wombat "
+        "OR tapir OR axolotl OR ibex OR yak OR okavango OR dugong OR dodo "
+        "OR pangolin",
+        page_size=100,
+    )
     return result.hits
