@@ -51,7 +51,7 @@ CORPORA = REPO.parent / "shared" / "corpora"
 WORK = REPO / "benchmarks" / "work"
 DEFAULT_OUT = REPO / "benchmarks" / "results" / "relevance.json"
 LIMIT = 1000
-SYSTEMS = ("searchidx", "fts5", "tantivy")
+SYSTEMS = ("searchidx", "searchidx+prf", "fts5", "tantivy")
 WORD = re.compile(r"\w+")
 
 
@@ -89,7 +89,9 @@ def write_run(path: Path, results: dict[str, list[tuple[str, float]]], tag: str)
 # --- systems: each builds an index from docs.jsonl, writes a run, returns timings
 
 
-def run_searchidx(files: dict[str, Path], workdir: Path, run_path: Path) -> dict[str, float]:
+def run_searchidx(
+    files: dict[str, Path], workdir: Path, run_path: Path, extra: tuple[str, ...] = ()
+) -> dict[str, float]:
     """Index and search through the searchidx CLI, as a user would."""
     index_dir = workdir / "searchidx-index"
     cli = [sys.executable, "-m", "searchidx"]
@@ -99,10 +101,15 @@ def run_searchidx(files: dict[str, Path], workdir: Path, run_path: Path) -> dict
     with run_path.open("w", encoding="utf-8") as out:
         _call(
             [*cli, "batch", str(files["topics"]), "--index", str(index_dir),
-             "--limit", str(LIMIT), "--tag", "searchidx"],
+             "--limit", str(LIMIT), "--tag", "searchidx", *extra],
             out,
         )  # fmt: skip
     return {"index_s": t1 - t0, "search_s": time.perf_counter() - t1}
+
+
+def run_searchidx_prf(files: dict[str, Path], workdir: Path, run_path: Path) -> dict[str, float]:
+    """searchidx with the --expand 10 option (pseudo-relevance feedback, off by default)."""
+    return run_searchidx(files, workdir, run_path, ("--expand", "10"))
 
 
 def _call(argv: list[str], stdout) -> None:
@@ -184,7 +191,12 @@ def run_tantivy(files: dict[str, Path], workdir: Path, run_path: Path) -> dict[s
     return {"index_s": t1 - t0, "search_s": time.perf_counter() - t1}
 
 
-RUNNERS = {"searchidx": run_searchidx, "fts5": run_fts5, "tantivy": run_tantivy}
+RUNNERS = {
+    "searchidx": run_searchidx,
+    "searchidx+prf": run_searchidx_prf,
+    "fts5": run_fts5,
+    "tantivy": run_tantivy,
+}
 
 
 # --- driver

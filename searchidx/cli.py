@@ -312,8 +312,15 @@ def stats(as_json, index_dir):
 @click.argument("topics", type=click.File("r", encoding="utf-8"))
 @click.option("--limit", "-n", default=1000, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--tag", default="searchidx", show_default=True, help="Run tag (last column).")
+@click.option(
+    "--expand",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 100),
+    help="Add N feedback words from each topic's top 10 documents (pseudo-relevance feedback).",
+)
 @index_option
-def batch(topics, limit, tag, index_dir):
+def batch(topics, limit, tag, expand, index_dir):
     """Rank documents for each topic and print a TREC run (qid Q0 docid rank score tag).
 
     TOPICS holds one topic a line: an id, a tab, and the topic's text (a question or a
@@ -332,7 +339,7 @@ def batch(topics, limit, tag, index_dir):
     out = click.get_text_stream("stdout")
     with Engine(index_dir) as engine:
         for qid, text in parsed:
-            for rank, (doc_id, score) in enumerate(engine.rank(text, limit), start=1):
+            for rank, (doc_id, score) in enumerate(engine.rank(text, limit, expand), start=1):
                 out.write(f"{qid} Q0 {doc_id.replace(' ', '_')} {rank} {score:.6f} {tag}\n")
 
 

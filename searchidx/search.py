@@ -158,11 +158,15 @@ class Engine:
             filters=_applied(source=source, year=year, date_from=date_from, date_to=date_to),
         )
 
-    def rank(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
-        """Return the (id, score) of the best LIMIT documents for natural-language TEXT."""
+    def rank(self, text: str, limit: int = 1000, expand: int = 0) -> list[tuple[str, float]]:
+        """Return the (id, score) of the best LIMIT documents for natural-language TEXT.
+
+        EXPAND > 0 adds that many feedback words from the first results (ranking.expand).
+        """
         with self._lock:
             searcher = self._current()
             q = plain_query(text, searcher.schema, self.title_boost)
+            q = ranking.expand(searcher, q, expand)
             results = searcher.search(q, limit=limit)
             return [(hit["id"], float(hit.score or 0.0)) for hit in results]
 

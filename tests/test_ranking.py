@@ -55,3 +55,16 @@ def test_stored_body_is_the_article_without_its_headline(seed_engine):
     from .conftest import SEED_ID
 
     assert seed_engine.document(SEED_ID).body.startswith("US troops resumed on Thursday")
+
+
+def test_feedback_expansion_finds_related_documents(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    write(folder, "a.txt", "Volcano erupts\n\nThe volcano sent lava and magma down the slopes.\n")
+    write(folder, "b.txt", "Island evacuated\n\nLava and magma reached the coast road.\n")
+    write(folder, "c.txt", "Football results\n\nThe league match ended in a draw.\n")
+    index_paths(tmp_path / "ix", [folder])
+    with Engine(tmp_path / "ix") as engine:
+        assert [doc for doc, _ in engine.rank("volcano")] == ["c/a.txt"]
+        expanded = [doc for doc, _ in engine.rank("volcano", expand=5)]
+    assert expanded[:2] == ["c/a.txt", "c/b.txt"] and "c/c.txt" not in expanded
