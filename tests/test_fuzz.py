@@ -92,9 +92,44 @@ def test_engine_search_answers_or_refuses(engine, query):
     _search_or_query_error(engine, query)
 
 
+@pytest.mark.parametrize(
+    "filters", [{"date_to": "9999-12-31"}, {"date_from": "9999-12-31"}, {"year": "9999"}]
+)
+def test_filter_regressions(engine, filters):
+    _search_or_query_error(engine, "troops", **filters)
+
+
 @pytest.mark.parametrize("query", REGRESSIONS)
 def test_regressions(engine, query):
     _search_or_query_error(engine, query)
+
+
+FILTER_VALUES = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.sampled_from(["2007", "2007-02", "2007-02-30", "0000", "9999-12-31", "-1", "1e9", "BBC"]),
+    st.integers(-(10**12), 10**12),
+)
+
+
+@settings(
+    max_examples=EXAMPLES // 3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    query=QUERIES,
+    source=FILTER_VALUES,
+    year=FILTER_VALUES,
+    date_from=FILTER_VALUES,
+    date_to=FILTER_VALUES,
+)
+def test_engine_filters_are_checked(engine, query, source, year, date_from, date_to):
+    if isinstance(source, int):
+        source = str(source)
+    _search_or_query_error(
+        engine, query, source=source, year=year, date_from=date_from, date_to=date_to
+    )
 
 
 @settings(
