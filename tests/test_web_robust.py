@@ -133,9 +133,15 @@ def client(seed_index):
     query=QUERIES,
     page=st.one_of(st.just(""), st.integers(-5, 10**6).map(str), st.text(max_size=6)),
     sort=st.one_of(st.sampled_from(["", "relevance", "date"]), st.text(max_size=6)),
+    filters=st.dictionaries(
+        st.sampled_from(["source", "year", "from", "to", "size", "limit"]),
+        st.one_of(st.text(max_size=10), st.sampled_from(["2007", "9999-12-31", "0", "-1"])),
+        max_size=3,
+    ),
 )
-def test_api_search_answers_200_or_400_for_anything(client, query, page, sort):
-    response = client.get("/api/search", query_string={"q": query, "page": page, "sort": sort})
+def test_api_search_answers_200_or_400_for_anything(client, query, page, sort, filters):
+    args = {"q": query, "page": page, "sort": sort, **filters}
+    response = client.get("/api/search", query_string=args)
     assert response.status_code in (200, 400), response.data[:300]
     data = response.get_json()
     assert ("hits" in data) if response.status_code == 200 else data["error"]
