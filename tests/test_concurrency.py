@@ -138,3 +138,15 @@ def test_files_left_by_a_killed_run_are_reported_and_removed(small_index, runner
     ) in result.output
     assert index_files(index_dir) == set()
     assert set(os.listdir(index_dir)) >= {storage.LOCK_NAME}
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_130(small_index, runner, monkeypatch):
+    _, index_dir = small_index
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("searchidx.search.Engine.search", interrupted)
+    result = runner.invoke(cli, ["query", "first", "--index", str(index_dir)])
+    assert result.exit_code == 130
+    assert result.output == "searchidx: interrupted\n"

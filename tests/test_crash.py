@@ -111,7 +111,9 @@ def test_sigkill_at_random_moments_keeps_a_whole_generation(generations, tmp_pat
     while kills < KILLS:
         assert kills + finished < KILLS * 3, "the runs kept finishing before the kill"
         fresh_copy(old_index, index_dir)
-        proc = start_index(corpus, index_dir, *(["-j", "2"] if kills % 4 == 3 else []))
+        # Mostly plain runs; some with worker processes, some rebuilding from scratch.
+        extra = {3: ["-j", "2"], 1: ["--rebuild"]}.get(kills % 4, [])
+        proc = start_index(corpus, index_dir, *extra)
         # Kill moments cover start-up, reading, analysis and the final commit.
         if rng.random() < 0.2:
             time.sleep(rng.uniform(0, startup))
