@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import random
+import re
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -73,3 +78,40 @@ def index_files(index_dir: Path) -> set[str]:
             continue
         stray.add(name)
     return stray
+
+
+@contextlib.contextmanager
+def serving(index_dir: Path):
+    """Run ``searchidx serve`` on INDEX_DIR at a free port of 127.0.0.1; yield its base URL.
+
+    The URL is read from the first line serve prints, and the server is known to be up once
+    ``/healthz`` answers.
+    """
+    proc = subprocess.Popen(
+        cli_args("serve", "--host", "127.0.0.1", "--port", "0", "--index", str(index_dir)),
+        cwd=ROOT,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, f"unexpected first line from serve: {line!r}"
+        base = f"http://127.0.0.1:{match.group(1)}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
+                    assert json.load(answer)["status"] == "ok"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()

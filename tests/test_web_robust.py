@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import threading
 import time
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 
 from searchidx import index_paths
 
-from .helpers import cli_args, cli_env, run_cli, write_corpus
+from .helpers import cli_args, cli_env, run_cli, serving, write_corpus
 from .test_fuzz import QUERIES
 
 web = pytest.importorskip("web", reason="the web front end has not been merged yet")
@@ -45,19 +44,8 @@ def server(tmp_path):
     write_corpus(corpus, FIRST, marker="firstwave")
     index_dir = tmp_path / "index"
     index_paths(index_dir, [corpus])
-    proc = subprocess.Popen(
-        cli_args("serve", "--host", "127.0.0.1", "--port", "0", "--index", str(index_dir)),
-        env=cli_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = proc.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-    assert match, line + proc.stderr.read()
-    yield f"http://127.0.0.1:{match.group(1)}", corpus, index_dir
-    proc.terminate()
-    proc.communicate(timeout=30)
+    with serving(index_dir) as base:
+        yield base, corpus, index_dir
 
 
 @pytest.mark.slow
