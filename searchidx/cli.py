@@ -37,14 +37,19 @@ def fail(message: str, code: int = EXIT_ERROR):
     sys.exit(code)
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
 class _Group(click.Group):
-    """Turn the core's errors into one line on stderr and exit status 2."""
+    """Turn the core's errors into one line on stderr and exit status 2, Ctrl-C into 130."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except SearchidxError as exc:
             fail(str(exc))
+        except KeyboardInterrupt:  # click would print "Aborted!" and exit 1
+            fail("interrupted", EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,7 +91,10 @@ def _run_index(
             csv_map=csv_map,
         )
     except KeyboardInterrupt:
-        fail("interrupted: the index is as it was before this run (nothing was committed)", 130)
+        fail(
+            "interrupted: the index is as it was before this run (nothing was committed)",
+            EXIT_INTERRUPTED,
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -96,6 +104,12 @@ def _run_index(
 
 
 def _report(summary: IndexSummary, verbose: bool) -> None:
+    if summary.leftovers:
+        click.echo(
+            f"searchidx: an earlier run was killed before it finished; removed the "
+            f"{summary.leftovers} files it left in the index (the index itself was intact)",
+            err=True,
+        )
     shown = summary.skipped if verbose else summary.skipped[:SKIPPED_SHOWN]
     for item in shown:
         click.echo(f"skipped {item}", err=True)

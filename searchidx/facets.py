@@ -51,7 +51,7 @@ def _period(value: str | date | datetime, name: str) -> tuple[datetime, datetime
             return start, start + timedelta(days=days)
         start = datetime(year, month, day)
         return start, start + timedelta(days=1)
-    except ValueError:
+    except (ValueError, OverflowError):  # 9999-12-31 has no next day to end at
         raise QueryError(
             f"{name} {text!r} is not a date: use YYYY-MM-DD (or YYYY-MM, or YYYY)"
         ) from None

@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from typing import Callable, Iterable, Mapping
+from stat import S_ISREG
 from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
 
 from whoosh.writing import CLEAR
 
@@ -47,6 +48,7 @@ class IndexSummary:
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     total_documents: int = 0  # documents in the index after the run
+    leftovers: int = 0  # files of an earlier, killed run removed before this one
 
     @property
     def docs_per_second(self) -> float:
@@ -153,6 +155,7 @@ def index_paths(
     ix = storage.open_or_create(index_dir, stemmer or str(setting("stemmer")), timeout)
     writer = storage.writer(ix, timeout, jobs, int(setting("writer_memory_mb")))
     try:
+        summary.leftovers = storage.remove_leftovers(writer)
         recorded = {} if rebuild else recorded_files(writer.reader())
         seen_paths: set[str] = set()
         seen_ids: dict[str, str] = {}
@@ -166,15 +169,17 @@ def index_paths(
                 if _under(path, folders) and not os.path.exists(path):
                     writer.delete_by_term("path", path)
                     summary.deleted += 1
+        # Inside the try: a Ctrl-C while the workers finish or the segment is written must
+        # still cancel the writer, or its files and worker processes are left behind.
+        if rebuild:
+            writer.commit(mergetype=CLEAR)
+        elif summary.added or summary.updated or summary.deleted or summary.documents:
+            writer.commit()
+        else:
+            writer.cancel()  # nothing changed: no new generation for searchers to reopen
     except BaseException:
-        writer.cancel()
+        storage.abandon(writer)
         raise
-    if rebuild:
-        writer.commit(mergetype=CLEAR)
-    elif summary.added or summary.updated or summary.deleted or summary.documents:
-        writer.commit()
-    else:
-        writer.cancel()  # nothing changed: no new generation for searchers to reopen
     summary.seconds = time.perf_counter() - started
     with storage.open_index(index_dir).reader() as reader:
         summary.total_documents = reader.doc_count()
@@ -199,6 +204,8 @@ def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild,
     streamed = is_streamed(path)
     try:
         stat = os.stat(path)
+        if not S_ISREG(stat.st_mode):  # opening a FIFO would wait forever for a writer
+            raise IngestError("not a regular file (a FIFO, socket or device)")
         if before and before.mtime_ns == stat.st_mtime_ns and before.size == stat.st_size:
             summary.unchanged += 1
             return

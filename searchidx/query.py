@@ -96,6 +96,20 @@ def _errors(q: wq.Query) -> list[str]:
     return found
 
 
+def _check_values(q: wq.Query, schema) -> None:
+    """Convert each term as the search will, so a bad value fails here, not in the searcher.
+
+    Whoosh parses a quoted value such as ``date:"abc"`` without complaint and raises a bare
+    Exception only when the search runs.
+    """
+    for leaf in [q] if q.is_leaf() else q.leaves():
+        if isinstance(leaf, wq.Term) and leaf.fieldname in schema:
+            schema[leaf.fieldname].to_bytes(leaf.text)
+        elif isinstance(leaf, wq.Phrase) and leaf.fieldname in schema:
+            for word in leaf.words:
+                schema[leaf.fieldname].to_bytes(word)
+
+
 def _negations_exclude(q: wq.Query) -> wq.Query:
     """Make "a b NOT c" mean (a OR b) AND NOT c; Whoosh's OR group would read (a OR b OR NOT c)."""
     if q.is_leaf():
@@ -123,6 +137,7 @@ def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Qu
         parsed = _parser(schema, title_boost).parse(_rewrite(text), normalize=False)
         errors = _errors(parsed)
         if not errors:
+            _check_values(parsed, schema)
             return _negations_exclude(parsed).normalize()
     except Exception as exc:  # Whoosh raises bare exceptions for values it cannot read
         errors = [str(exc)]

@@ -8,13 +8,17 @@ left by a killed indexer is harmless.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import queue
+import signal
 import time
 
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import EmptyIndexError, FileIndex
-from whoosh.writing import LockError
+from whoosh.index import TOC, EmptyIndexError, FileIndex, clean_files
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import LockError, SegmentWriter
 
 from . import whoosh_fixes  # noqa: F401  (installs the Whoosh corrections)
 from .errors import IndexUnavailable
@@ -73,14 +77,145 @@ def open_or_create(index_dir: str | os.PathLike, stemmer: str, timeout: float) -
     return open_index(index_dir)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (no-op elsewhere)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class _Worker(SubWriterTask):
+    """Whoosh's analysing subprocess, made to stop with the indexer that started it.
+
+    It inherits the index's flock, so a worker outliving a killed indexer would keep the
+    index locked; and a Ctrl-C reaches the whole process group, where the indexer alone
+    should answer it (it cancels the workers).
+    """
+
+    def run(self):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _die_with_parent()
+        if os.getppid() == 1:  # the parent died before the request above took effect
+            os._exit(1)
+        super().run()
+
+
+class _AllResults:
+    """The workers' result queue, raising instead of ignoring a worker that sent nothing.
+
+    Whoosh waits one second for each worker's segment and commits without the missing ones,
+    which would silently drop that worker's documents.
+    """
+
+    def __init__(self, results):
+        self._results = results
+
+    def get(self, timeout=None):
+        try:
+            return self._results.get(timeout=max(timeout or 0, 5))
+        except queue.Empty:
+            raise IndexUnavailable(
+                "an indexing worker process died before finishing; nothing was committed "
+                "(run again, or use --jobs 1)"
+            ) from None
+
+
+def _cancel_and_tidy(writer: SegmentWriter) -> None:
+    """Cancel WRITER and delete the files it wrote, before it lets go of the lock.
+
+    Whoosh's cancel leaves the half-written segment behind until the next commit; so would
+    a killed run, and this also removes those.
+    """
+    writer._check_state()
+    writer._close_segment()
+    try:
+        clean_files(writer.storage, writer.indexname, writer.generation - 1, writer.segments)
+    finally:
+        writer._finish()
+
+
+class _Writer(SegmentWriter):
+    """Whoosh's writer, cleaning up after itself when cancelled."""
+
+    def cancel(self):
+        _cancel_and_tidy(self)
+
+
+class _ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer with workers that never outlive or outlast it."""
+
+    def _new_task(self):
+        task = _Worker(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        task.daemon = True  # never wait for a worker at exit
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def _commit(self, mergetype, optimize, merge):
+        if self.docbuffer:
+            self._enqueue()  # start any last worker with the real queue
+        self.resultqueue = _AllResults(self.resultqueue)
+        super()._commit(mergetype, optimize, merge)
+
+    def cancel(self):
+        # MpWriter.cancel sets a flag on this process's copy of each task: the workers
+        # never see it, finish their queue and then wait forever for more.
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+        for task in self.tasks:
+            task.join(5)
+        # Job files nobody will read may sit in the queue's pipe: exit without flushing them.
+        self.jobqueue.cancel_join_thread()
+        _cancel_and_tidy(self)
+
+
+def remove_leftovers(writer) -> int:
+    """Delete the files an earlier, killed run left in WRITER's index; return how many.
+
+    Call it right after opening WRITER, which holds the lock, so no other run is writing.
+    """
+    name = writer.indexname
+    keep = {seg.segment_id() for seg in writer.segments} | {writer.newsegment.segment_id()}
+    segment = TOC._segment_pattern(name)
+    toc = f"_{name}_{writer.generation - 1}.toc"
+    removed = 0
+    for filename in list(writer.storage.list()):
+        match = segment.match(filename)
+        if (match and match.group(1) not in keep) or (
+            filename.startswith(f"_{name}_") and filename != toc  # old or half-written TOCs
+        ):
+            try:
+                writer.storage.delete_file(filename)
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def abandon(writer) -> None:
+    """Cancel WRITER, whose run failed or was interrupted, unless it is already closed."""
+    if getattr(writer, "is_closed", False):
+        return  # the commit had finished
+    writer.cancel()
+
+
 def writer(ix: FileIndex, timeout: float, jobs: int, memory_mb: int):
     """Return a writer for IX, waiting up to TIMEOUT seconds for another writer to finish."""
     try:
         if jobs > 1:
-            return ix.writer(
-                timeout=timeout, delay=0.1, procs=jobs, limitmb=memory_mb, multisegment=True
+            return _ParallelWriter(
+                ix, procs=jobs, multisegment=True, timeout=timeout, delay=0.1, limitmb=memory_mb
             )
-        return ix.writer(timeout=timeout, delay=0.1, limitmb=memory_mb)
+        return _Writer(ix, timeout=timeout, delay=0.1, limitmb=memory_mb)
     except LockError:
         raise _locked(ix.storage.folder, timeout) from None
 

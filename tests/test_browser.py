@@ -10,11 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,6 +17,7 @@ import pytest
 from searchidx import index_paths
 
 from .conftest import CORPORA, ROOT, SEED_ID, SEEDS
+from .helpers import serving
 
 SEED_TITLE = "US resumes joint military operations in Iraq"
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
@@ -98,53 +94,11 @@ def site_index(request, tmp_path_factory) -> Path:
     return index_dir
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(site_index):
     """The base URL of ``python -m searchidx serve`` running on SITE_INDEX."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "searchidx",
-            "serve",
-            "--port",
-            str(port),
-            "--index",
-            str(site_index),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        line = proc.stdout.readline()
-        assert f"{base}/" in line, f"unexpected first line from serve: {line!r}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
-                    assert json.load(answer)["status"] == "ok"
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.1)
+    with serving(site_index) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stdout.close()
 
 
 @pytest.fixture

@@ -6,20 +6,15 @@ failing when CI is set).
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from searchidx import index_paths
 
-from .conftest import ROOT, write_archive
-from .test_browser import _free_port, browser  # noqa: F401  (a fixture, used by name)
+from .conftest import write_archive
+from .helpers import serving
+from .test_browser import browser  # noqa: F401  (a fixture, used by name)
 
 
 @pytest.fixture(scope="module")
@@ -28,34 +23,8 @@ def archive_server(tmp_path_factory):
     base_dir = tmp_path_factory.mktemp("facets")
     index_dir = base_dir / "index"
     index_paths(index_dir, [write_archive(base_dir)])
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "searchidx", "serve", "--port", str(port), "--index", str(index_dir)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        line = proc.stdout.readline()
-        assert f"{base}/" in line, f"unexpected first line from serve: {line!r}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
-                    assert json.load(answer)["status"] == "ok"
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.1)
+    with serving(index_dir) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stdout.close()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from searchidx.cli import cli
 
-from .conftest import ROOT, SEED_ID, SEEDS, corpus, env_without_index
+from .conftest import SEED_ID, SEEDS, corpus, env_without_index
 
 
 def run(runner, *args, index=None):
