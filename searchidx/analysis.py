@@ -120,7 +120,7 @@ class _Normalizer:
         except KeyError:
             pass
         word = fold(surface)
-        if word in STOPWORDS:
+        if not word or word in STOPWORDS:  # a lone combining mark folds to nothing
             term = None
         else:
             if self._stem is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from whoosh.support.levenshtein import distance
 
 from .analysis import find_terms, fold
+from .schema import stored_text
 
 FIELD = "body"
 MAX_DISTANCE = 2
@@ -26,6 +27,8 @@ CANDIDATES = 8  # closest stems turned back into words
 
 def closest_stems(reader, stem: str, limit: int = CANDIDATES) -> list[tuple[int, int, str]]:
     """Return (edits, -documents, stem) of the LIMIT body stems nearest to STEM, best first."""
+    if len(stem) <= PREFIX:
+        return []  # Whoosh's automaton needs the shared prefix and a letter more
     found = [
         (distance(candidate, stem), -reader.doc_frequency(FIELD, candidate), candidate)
         for candidate in reader.terms_within(FIELD, stem, MAX_DISTANCE, prefix=PREFIX)
@@ -39,7 +42,7 @@ def surface_form(searcher, stem: str, typed: str, stemmer: str) -> str | None:
     postings = searcher.reader().postings(FIELD, stem)
     if not postings.is_active():
         return None
-    text = searcher.stored_fields(postings.id()).get(FIELD, "")
+    text = stored_text(searcher.stored_fields(postings.id()), FIELD)
     best = None
     for start, end, _ in find_terms(text, {stem}, stemmer):
         word = fold(text[start:end])

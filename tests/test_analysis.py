@@ -102,3 +102,8 @@ def test_shipped_stopword_list_is_loaded():
 def test_find_terms_agrees_with_a_full_scan(text, terms):
     full = [(s, e, t) for t, s, e in terms_with_offsets(text) if t in terms]
     assert find_terms(text, terms, "porter") == full
+
+
+def test_a_lone_combining_mark_is_no_term():
+    # U+A674 is a combining mark: accent folding leaves nothing (found by hypothesis).
+    assert terms("\ua674 troops") == ["troop"]

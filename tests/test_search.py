@@ -174,3 +174,7 @@ def test_highlight_title_unknown_id_and_bad_query(seed_engine):
 
 def test_doc_count(seed_engine):
     assert seed_engine.doc_count() == 1
+
+
+def test_a_query_of_a_lone_combining_mark_has_no_results(seed_engine):
+    assert seed_engine.search("\ua674").total == 0
