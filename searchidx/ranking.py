@@ -22,6 +22,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from .config import setting
+from .schema import stored_text
 
 
 class NewsBM25(scoring.BM25F):
@@ -51,7 +52,9 @@ def expand(searcher, q: wq.Query, terms: int, docs: int = 10, weight: float = 0.
     first = searcher.search(q, limit=docs)
     if not len(first):
         return q
-    chosen = first.key_terms("body", docs=docs, numterms=terms)
+    # Whoosh's key_terms() would read the stored body, which is compressed: give it the text.
+    text = "\n".join(stored_text(hit.fields()) for hit in first)
+    chosen = searcher.key_terms_from_text("body", text, numterms=terms)
     if not chosen:
         return q
     top = max(score for _, score in chosen) or 1.0
