@@ -30,7 +30,6 @@ from .counting import term_docs
 from .documents import Document
 from .errors import IngestError
 from .ingest import ReadOptions, Skipped, SourceFile, discover, is_streamed, iter_documents
-from .schema import pack_text
 
 _SEP = "\x1f"
 _CHUNK = 1024 * 1024
@@ -98,7 +97,7 @@ def _fields(doc: Document, fileinfo: str, schema_names: set[str]) -> dict:
         # The body is indexed with the headline in front, so one BM25 field sees the whole
         # article (see ranking.py); the stored body stays the article text alone.
         "body": f"{doc.title}\n\n{doc.body}" if doc.title else doc.body,
-        "_stored_body": pack_text(doc.body),
+        "_stored_body": doc.body,
         "source": doc.source,
         "url": doc.url,
         "position": doc.position,

@@ -22,7 +22,6 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from .config import setting
-from .schema import stored_text
 
 
 class NewsBM25(scoring.BM25F):
@@ -52,9 +51,7 @@ def expand(searcher, q: wq.Query, terms: int, docs: int = 10, weight: float = 0.
     first = searcher.search(q, limit=docs)
     if not len(first):
         return q
-    # Whoosh's key_terms() would read the stored body, which is compressed: give it the text.
-    text = "\n".join(stored_text(hit.fields()) for hit in first)
-    chosen = searcher.key_terms_from_text("body", text, numterms=terms)
+    chosen = first.key_terms("body", docs=docs, numterms=terms)
     if not chosen:
         return q
     top = max(score for _, score in chosen) or 1.0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
-
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import NewsAnalyzer
@@ -13,17 +11,6 @@ TEXT_FIELDS = ("title", "body")
 QUERY_FIELDS = ("title", "body", "source", "date", "year", "url", "id")
 #: Fields counted by value for each result set (shown as filters).
 FACET_FIELDS = {"source": "source_facet", "year": "year"}
-
-
-def pack_text(text: str) -> bytes:
-    """Return TEXT compressed for storage: article bodies are stored with zlib (half the size)."""
-    return zlib.compress(text.encode("utf-8"), 6)
-
-
-def stored_text(fields: dict, name: str = "body") -> str:
-    """Return the stored text field NAME of a document, unpacked if it was compressed."""
-    value = fields.get(name, "")
-    return zlib.decompress(value).decode("utf-8") if isinstance(value, bytes) else value
 
 
 def build_schema(stemmer: str = "porter") -> Schema:

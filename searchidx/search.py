@@ -24,7 +24,6 @@ from .errors import QueryError
 from .facets import build_filter, count_values, facet_names
 from .indexer import recorded_files
 from .query import check_expansions, parse_query, plain_query, word_spans
-from .schema import stored_text
 from .snippets import highlight_parts, make_snippet, match_spec
 
 SORTS = ("relevance", "date")
@@ -34,7 +33,7 @@ def _stored_document(fields: dict) -> Document:
     return Document(
         id=fields["id"],
         title=fields.get("title", ""),
-        body=stored_text(fields),
+        body=fields.get("body", ""),
         date=fields.get("date"),
         source=fields.get("source", ""),
         url=fields.get("url", ""),
@@ -134,7 +133,7 @@ class Engine:
             hits = []
             for hit in results[(page - 1) * page_size : page * page_size]:
                 fields = hit.fields()
-                snippet = make_snippet(stored_text(fields), spec, stemmer, size, fragments)
+                snippet = make_snippet(fields.get("body", ""), spec, stemmer, size, fragments)
                 hits.append(
                     Hit(
                         id=fields["id"],
@@ -229,7 +228,7 @@ class Engine:
             check_expansions(q, searcher.reader())
             spec = match_spec(q, searcher.reader())
             stemmer = searcher.schema["body"].analyzer.stemmer
-        return highlight_parts(stored_text(fields, field), spec, stemmer)
+        return highlight_parts(fields.get(field, ""), spec, stemmer)
 
     def doc_count(self) -> int:
         """Return the number of documents in the index (cheap: no terms are read)."""
