@@ -17,7 +17,6 @@ from __future__ import annotations
 from whoosh.support.levenshtein import distance
 
 from .analysis import find_terms, fold
-from .schema import stored_text
 
 FIELD = "body"
 MAX_DISTANCE = 2
@@ -42,7 +41,7 @@ def surface_form(searcher, stem: str, typed: str, stemmer: str) -> str | None:
     postings = searcher.reader().postings(FIELD, stem)
     if not postings.is_active():
         return None
-    text = stored_text(searcher.stored_fields(postings.id()), FIELD)
+    text = searcher.stored_fields(postings.id()).get(FIELD, "")
     best = None
     for start, end, _ in find_terms(text, {stem}, stemmer):
         word = fold(text[start:end])
