@@ -64,12 +64,16 @@ def _insert_file(conn: sqlite3.Connection, path: Path) -> int:
     n = 0
     for _, doc in read_inputs([path]):
         cur = conn.execute("INSERT INTO docs(id, file) VALUES (?, ?)", (doc["id"], str(path)))
-        conn.execute("INSERT INTO t(rowid, title, body) VALUES (?, ?, ?)",
-                     (cur.lastrowid, doc["title"], doc["body"]))
+        conn.execute(
+            "INSERT INTO t(rowid, title, body) VALUES (?, ?, ?)",
+            (cur.lastrowid, doc["title"], doc["body"]),
+        )
         n += 1
     st = path.stat()
-    conn.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                 (str(path), st.st_mtime_ns, st.st_size, _sha1(path)))
+    conn.execute(
+        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+        (str(path), st.st_mtime_ns, st.st_size, _sha1(path)),
+    )
     return n
 
 
@@ -108,8 +112,10 @@ def update(db: Path, paths: list[Path]) -> dict:
             if old and old[:2] == (st.st_mtime_ns, st.st_size):
                 continue
             if old and old[2] == _sha1(f):
-                conn.execute("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?",
-                             (st.st_mtime_ns, st.st_size, str(f)))
+                conn.execute(
+                    "UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?",
+                    (st.st_mtime_ns, st.st_size, str(f)),
+                )
                 continue
             if old:
                 deleted += _delete_file(conn, str(f))
@@ -118,8 +124,13 @@ def update(db: Path, paths: list[Path]) -> dict:
         for gone in known:
             deleted += _delete_file(conn, gone)
     conn.close()
-    return {"files": len(files), "changed_files": changed, "removed_files": len(known),
-            "docs_deleted": deleted, "docs_added": added}
+    return {
+        "files": len(files),
+        "changed_files": changed,
+        "removed_files": len(known),
+        "docs_deleted": deleted,
+        "docs_added": added,
+    }
 
 
 @dataclass

@@ -98,8 +98,9 @@ _DATE_PARTS = re.compile(r"(\d{1,2})-([A-Z]{3})-(\d{4})")
 _CONTROL_ENTITY = re.compile(r"&#\d+;")
 _TAG = re.compile(r"</?[A-Z]+[^>]*>")
 _TRAILER = re.compile(r"\s*\bReuter\s*$")
-_MONTHS = {m: i for i, m in enumerate(
-    "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), start=1)}
+_MONTHS = {
+    m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), start=1)
+}
 
 
 def _field(tag: str, text: str) -> str | None:
@@ -164,8 +165,7 @@ def parse_reuters_record(attrs: str, inner: str) -> dict | None:
         if dateline and body:
             body = f"{dateline} {body}"
     body = _TRAILER.sub("", body).strip()
-    doc = {"id": f"reuters-{newid}", "title": title.strip("* "), "body": body,
-           "source": "Reuters"}
+    doc = {"id": f"reuters-{newid}", "title": title.strip("* "), "body": body, "source": "Reuters"}
     date = reuters_date(_field("DATE", inner))
     if date:
         doc["date"] = date
@@ -265,7 +265,7 @@ def write_jsonl_shards(docs: Iterable[dict], folder: Path, per_shard: int = 100)
     paths = []
     for i in range(0, len(docs), per_shard):
         path = folder / f"shard-{i // per_shard:05d}.jsonl"
-        write_jsonl(docs[i:i + per_shard], path)
+        write_jsonl(docs[i : i + per_shard], path)
         paths.append(path)
     return paths
 
@@ -321,8 +321,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skip {name}: {e}", file=sys.stderr)
             continue
         n = write_jsonl(docs, args.out / f"{name}.jsonl")
-        print(f"{name}: {n} docs, {text_bytes(docs) / 1e6:.1f} MB text -> "
-              f"{args.out / f'{name}.jsonl'}")
+        print(
+            f"{name}: {n} docs, {text_bytes(docs) / 1e6:.1f} MB text -> "
+            f"{args.out / f'{name}.jsonl'}"
+        )
     return 0
 
 

@@ -160,8 +160,22 @@ def profile_build(corpus: str, top: int) -> Path:
     index = OUT / f"{corpus}-index"
     prof = OUT / f"build-{corpus}.prof"
     OUT.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "searchidx", "index",
-           "--index", str(index), "--rebuild", "--jobs", "1", str(inputs)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(prof),
+        "-m",
+        "searchidx",
+        "index",
+        "--index",
+        str(index),
+        "--rebuild",
+        "--jobs",
+        "1",
+        str(inputs),
+    ]
     t0 = time.perf_counter()
     subprocess.run(cmd, cwd=speed.REPO_ROOT, check=True, capture_output=True)
     print(f"profiled build of {corpus} took {time.perf_counter() - t0:.1f} s (with profiler)")
@@ -193,12 +207,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", default="reuters")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--top", type=int, default=25)
-    ap.add_argument("--skip-build", action="store_true",
-                    help="profile queries on the index left by an earlier run")
+    ap.add_argument(
+        "--skip-build",
+        action="store_true",
+        help="profile queries on the index left by an earlier run",
+    )
     args = ap.parse_args(argv)
     try:
-        index = (OUT / f"{args.corpus}-index" if args.skip_build
-                 else profile_build(args.corpus, args.top))
+        index = (
+            OUT / f"{args.corpus}-index"
+            if args.skip_build
+            else profile_build(args.corpus, args.top)
+        )
     except news.CorpusMissing as e:
         print(f"skip: {e}", file=sys.stderr)
         return 0

@@ -43,8 +43,8 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from benchmarks import testcollections as colls  # noqa: E402
 from benchmarks import metrics  # noqa: E402
+from benchmarks import testcollections as colls  # noqa: E402
 
 REPO = Path(ROOT)
 CORPORA = REPO.parent / "shared" / "corpora"

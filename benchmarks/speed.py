@@ -92,7 +92,7 @@ def prepare_input(name: str, docs: list[dict], folder: Path) -> list[Path]:
 def change_files(files: list[Path], fraction: float = 0.01) -> list[Path]:
     """Append MARKER to every article of every 1/FRACTION-th file; return the changed files."""
     step = max(1, round(1 / fraction))
-    changed = files[step // 2::step]
+    changed = files[step // 2 :: step]
     for path in changed:
         if path.suffix == ".jsonl":
             docs = [{**d, "body": f"{d['body']}\n\n{MARKER}"} for d in news.read_jsonl(path)]
@@ -139,22 +139,33 @@ def _tree_rss(root: int, include_root: bool = True) -> int:
 # ru_maxrss starts at the RSS of the process that spawned it (Linux copies the parent's
 # high-water mark at exec), so asking the big benchmark process directly would report its
 # own ~100 MB for every build. The launcher is a bare Python (~10 MB), far below any build.
-LAUNCHER = ("import resource, subprocess, sys; rc = subprocess.call(sys.argv[2:]); "
-            "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-            "open(sys.argv[1], 'w').write(f'{u.ru_maxrss} {u.ru_utime + u.ru_stime}'); "
-            "sys.exit(rc)")
+LAUNCHER = (
+    "import resource, subprocess, sys; rc = subprocess.call(sys.argv[2:]); "
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "open(sys.argv[1], 'w').write(f'{u.ru_maxrss} {u.ru_utime + u.ru_stime}'); "
+    "sys.exit(rc)"
+)
 
 
 def run_measured(cmd: list[str], cwd: Path = REPO_ROOT) -> dict:
     """Run CMD in a child process; return wall seconds, peak RSS (MB) and its output."""
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT),
-                                                       os.environ.get("PYTHONPATH")]))}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.NamedTemporaryFile("r") as rss_file:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as rss_file,
+    ):
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, rss_file.name, *cmd],
-                                cwd=cwd, env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, rss_file.name, *cmd],
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=err,
+        )
         peak = [0]
         done = threading.Event()
 
@@ -174,10 +185,16 @@ def run_measured(cmd: list[str], cwd: Path = REPO_ROOT) -> dict:
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
         maxrss_kb, cpu_s = (rss_file.read() or "0 0").split()
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd[:6]))}... exited {proc.returncode}:\n"
-                           f"{stderr[-2000:]}")
-    return {"seconds": wall, "cpu_s": float(cpu_s), "maxrss_mb": int(maxrss_kb) / 1024,
-            "tree_peak_rss_mb": peak[0] / 2**20, "stdout": stdout[-2000:]}
+        raise RuntimeError(
+            f"{' '.join(map(str, cmd[:6]))}... exited {proc.returncode}:\n{stderr[-2000:]}"
+        )
+    return {
+        "seconds": wall,
+        "cpu_s": float(cpu_s),
+        "maxrss_mb": int(maxrss_kb) / 1024,
+        "tree_peak_rss_mb": peak[0] / 2**20,
+        "stdout": stdout[-2000:],
+    }
 
 
 def dir_size(path: Path) -> int:
@@ -190,14 +207,18 @@ def dir_size(path: Path) -> int:
 def sidx_index(index: Path, inputs: Path, jobs: int, rebuild: bool) -> dict:
     if rebuild and Path(index).exists():
         shutil.rmtree(index)  # measure a build from nothing, not over an older index
-    cmd = [sys.executable, "-m", "searchidx", "index", "--index", str(index),
-           "--jobs", str(jobs)] + (["--rebuild"] if rebuild else []) + [str(inputs)]
+    cmd = (
+        [sys.executable, "-m", "searchidx", "index", "--index", str(index), "--jobs", str(jobs)]
+        + (["--rebuild"] if rebuild else [])
+        + [str(inputs)]
+    )
     return run_measured(cmd)
 
 
 def fts5_index(db: Path, inputs: Path, action: str) -> dict:
-    return run_measured([sys.executable, str(HERE / "fts5.py"), action, "--db", str(db),
-                         str(inputs)])
+    return run_measured(
+        [sys.executable, str(HERE / "fts5.py"), action, "--db", str(db), str(inputs)]
+    )
 
 
 def startup_seconds() -> dict:
@@ -277,22 +298,31 @@ def bench_corpus(name: str, docs: list[dict], args, queries) -> dict:
     mb = news.text_bytes(docs) / 1e6
     n = len(docs)
     print(f"\n== {name}: {n} docs, {mb:.1f} MB text, {len(files)} input files", flush=True)
-    out: dict = {"docs": n, "text_mb": mb, "input_files": len(files),
-                 "input_layout": "one .txt per article" if name == "bbc"
-                 else "JSONL shards of 100 articles"}
+    out: dict = {
+        "docs": n,
+        "text_mb": mb,
+        "input_files": len(files),
+        "input_layout": "one .txt per article" if name == "bbc" else "JSONL shards of 100 articles",
+    }
 
     sidx: dict = {}
     for jobs in args.jobs:
         print(f"  searchidx build --jobs {jobs} ...", flush=True)
         m = sidx_index(work / f"searchidx-j{jobs}", inputs, jobs, rebuild=True)
-        m.update(docs_per_s=n / m["seconds"], mb_per_s=mb / m["seconds"],
-                 index_mb=dir_size(work / f"searchidx-j{jobs}") / 1e6)
+        m.update(
+            docs_per_s=n / m["seconds"],
+            mb_per_s=mb / m["seconds"],
+            index_mb=dir_size(work / f"searchidx-j{jobs}") / 1e6,
+        )
         sidx[f"build_j{jobs}"] = m
     print("  fts5 build ...", flush=True)
     db = work / "fts5.db"
     f5: dict = {"build": fts5_index(db, inputs, "build")}
-    f5["build"].update(docs_per_s=n / f5["build"]["seconds"],
-                       mb_per_s=mb / f5["build"]["seconds"], index_mb=dir_size(db) / 1e6)
+    f5["build"].update(
+        docs_per_s=n / f5["build"]["seconds"],
+        mb_per_s=mb / f5["build"]["seconds"],
+        index_mb=dir_size(db) / 1e6,
+    )
 
     main_index = work / f"searchidx-j{args.jobs[0]}"
     print(f"  queries x{args.rounds} ...", flush=True)
@@ -301,16 +331,16 @@ def bench_corpus(name: str, docs: list[dict], args, queries) -> dict:
     sidx["queries"] = time_queries(eng, [a for a, _ in pairs], args.rounds)
     # The same work FTS5 does (top 10 with snippets), without the facet counts the CLI and
     # the web page also ask for.
-    sidx["queries_nofacets"] = time_queries(
-        eng, [a for a, _ in pairs], args.rounds, facets=False
-    )
+    sidx["queries_nofacets"] = time_queries(eng, [a for a, _ in pairs], args.rounds, facets=False)
     close(eng)
     eng = fts5.Fts5Engine(db)
     f5["queries"] = time_queries(eng, [b for _, b in pairs], args.rounds)
     eng.close()
     out["totals_differ"] = {
         a: [sidx["queries"]["totals"][a], f5["queries"]["totals"][b]]
-        for a, b in pairs if sidx["queries"]["totals"][a] != f5["queries"]["totals"][b]}
+        for a, b in pairs
+        if sidx["queries"]["totals"][a] != f5["queries"]["totals"][b]
+    }
 
     print("  no-op re-index ...", flush=True)
     sidx["noop"] = sidx_index(main_index, inputs, args.jobs[0], rebuild=False)
@@ -318,8 +348,9 @@ def bench_corpus(name: str, docs: list[dict], args, queries) -> dict:
     time.sleep(0.01)  # make sure changed files get a new mtime
     changed = change_files(files)
     out["changed_files"], out["changed_docs"] = len(changed), docs_in(changed)
-    print(f"  re-index after {len(changed)} files ({out['changed_docs']} docs) change ...",
-          flush=True)
+    print(
+        f"  re-index after {len(changed)} files ({out['changed_docs']} docs) change ...", flush=True
+    )
     sidx["update_1pct"] = sidx_index(main_index, inputs, args.jobs[0], rebuild=False)
     f5["update_1pct"] = fts5_index(db, inputs, "update")
     sidx["index_mb_after_update"] = dir_size(main_index) / 1e6
@@ -382,19 +413,31 @@ def bench_scale(base: list[dict], factors: list[int], args, queries) -> list[dic
         eng = fts5.Fts5Engine(work / "fts5.db")
         fq = time_queries(eng, [b for _, b in queries], args.scale_rounds)
         eng.close()
-        for side, b, q, idx in (("searchidx", s, sq, work / "searchidx"),
-                                ("fts5", f, fq, work / "fts5.db")):
-            row[side] = {"build_s": b["seconds"], "docs_per_s": n / b["seconds"],
-                         "mb_per_s": mb / b["seconds"], "tree_peak_rss_mb": b["tree_peak_rss_mb"],
-                         "index_mb": dir_size(idx) / 1e6, "query_p50_ms": q["p50_ms"],
-                         "query_p95_ms": q["p95_ms"], "query_errors": q["errors"]}
+        for side, b, q, idx in (
+            ("searchidx", s, sq, work / "searchidx"),
+            ("fts5", f, fq, work / "fts5.db"),
+        ):
+            row[side] = {
+                "build_s": b["seconds"],
+                "docs_per_s": n / b["seconds"],
+                "mb_per_s": mb / b["seconds"],
+                "tree_peak_rss_mb": b["tree_peak_rss_mb"],
+                "index_mb": dir_size(idx) / 1e6,
+                "query_p50_ms": q["p50_ms"],
+                "query_p95_ms": q["p95_ms"],
+                "query_errors": q["errors"],
+            }
         row["searchidx"]["jobs"] = jobs
-        row["ratios"] = {k2: ratio(row["searchidx"][k2], row["fts5"][k2])
-                         for k2 in ("build_s", "docs_per_s", "index_mb", "query_p50_ms")}
-        print(f"   searchidx {row['searchidx']['docs_per_s']:.0f} docs/s, "
-              f"p50 {row['searchidx']['query_p50_ms']:.1f} ms | fts5 "
-              f"{row['fts5']['docs_per_s']:.0f} docs/s, p50 {row['fts5']['query_p50_ms']:.2f} ms",
-              flush=True)
+        row["ratios"] = {
+            k2: ratio(row["searchidx"][k2], row["fts5"][k2])
+            for k2 in ("build_s", "docs_per_s", "index_mb", "query_p50_ms")
+        }
+        print(
+            f"   searchidx {row['searchidx']['docs_per_s']:.0f} docs/s, "
+            f"p50 {row['searchidx']['query_p50_ms']:.1f} ms | fts5 "
+            f"{row['fts5']['docs_per_s']:.0f} docs/s, p50 {row['fts5']['query_p50_ms']:.2f} ms",
+            flush=True,
+        )
         if not args.keep:
             shutil.rmtree(work)
         rows.append(row)
@@ -414,12 +457,16 @@ def fmt(v, digits: int = 2) -> str:
 
 def table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-    line = "  ".join(h.ljust(w) if i == 0 else h.rjust(w)
-                     for i, (h, w) in enumerate(zip(header, widths)))
+    line = "  ".join(
+        h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))
+    )
     out = [line, "-" * len(line)]
     for r in rows:
-        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                             for i, (c, w) in enumerate(zip(r, widths))))
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))
+            )
+        )
     return "\n".join(out)
 
 
@@ -429,40 +476,88 @@ def corpus_table(name: str, res: dict, jobs: list[int]) -> str:
     for j in jobs:
         b = s[f"build_j{j}"]
         rows += [
-            [f"build --jobs {j} (s)", fmt(b["seconds"]), fmt(f["build"]["seconds"]),
-             fmt(r[f"build_s_j{j}"])],
-            [f"  docs/s (jobs {j})", fmt(b["docs_per_s"], 0), fmt(f["build"]["docs_per_s"], 0),
-             fmt(r[f"docs_per_s_j{j}"])],
-            [f"  MB/s (jobs {j})", fmt(b["mb_per_s"]), fmt(f["build"]["mb_per_s"]),
-             fmt(ratio(b["mb_per_s"], f["build"]["mb_per_s"]))],
-            [f"  peak RSS, tree (MB, jobs {j})", fmt(b["tree_peak_rss_mb"], 0),
-             fmt(f["build"]["tree_peak_rss_mb"], 0), fmt(r[f"peak_rss_j{j}"])],
-            [f"  ru_maxrss (MB, jobs {j})", fmt(b["maxrss_mb"], 0),
-             fmt(f["build"]["maxrss_mb"], 0),
-             fmt(ratio(b["maxrss_mb"], f["build"]["maxrss_mb"]))],
+            [
+                f"build --jobs {j} (s)",
+                fmt(b["seconds"]),
+                fmt(f["build"]["seconds"]),
+                fmt(r[f"build_s_j{j}"]),
+            ],
+            [
+                f"  docs/s (jobs {j})",
+                fmt(b["docs_per_s"], 0),
+                fmt(f["build"]["docs_per_s"], 0),
+                fmt(r[f"docs_per_s_j{j}"]),
+            ],
+            [
+                f"  MB/s (jobs {j})",
+                fmt(b["mb_per_s"]),
+                fmt(f["build"]["mb_per_s"]),
+                fmt(ratio(b["mb_per_s"], f["build"]["mb_per_s"])),
+            ],
+            [
+                f"  peak RSS, tree (MB, jobs {j})",
+                fmt(b["tree_peak_rss_mb"], 0),
+                fmt(f["build"]["tree_peak_rss_mb"], 0),
+                fmt(r[f"peak_rss_j{j}"]),
+            ],
+            [
+                f"  ru_maxrss (MB, jobs {j})",
+                fmt(b["maxrss_mb"], 0),
+                fmt(f["build"]["maxrss_mb"], 0),
+                fmt(ratio(b["maxrss_mb"], f["build"]["maxrss_mb"])),
+            ],
         ]
     j = jobs[0]
     rows += [
-        ["index size (MB)", fmt(s[f"build_j{j}"]["index_mb"]), fmt(f["build"]["index_mb"]),
-         fmt(r["index_mb"])],
-        ["no-op re-index (s)", fmt(s["noop"]["seconds"]), fmt(f["noop"]["seconds"]),
-         fmt(r["noop_s"])],
-        [f"re-index, {res['changed_files']} files/{res['changed_docs']} docs changed (s)",
-         fmt(s["update_1pct"]["seconds"]), fmt(f["update_1pct"]["seconds"]),
-         fmt(r["update_1pct_s"])],
+        [
+            "index size (MB)",
+            fmt(s[f"build_j{j}"]["index_mb"]),
+            fmt(f["build"]["index_mb"]),
+            fmt(r["index_mb"]),
+        ],
+        [
+            "no-op re-index (s)",
+            fmt(s["noop"]["seconds"]),
+            fmt(f["noop"]["seconds"]),
+            fmt(r["noop_s"]),
+        ],
+        [
+            f"re-index, {res['changed_files']} files/{res['changed_docs']} docs changed (s)",
+            fmt(s["update_1pct"]["seconds"]),
+            fmt(f["update_1pct"]["seconds"]),
+            fmt(r["update_1pct_s"]),
+        ],
         ["  changed docs found after", fmt(s["marker_hits"]), fmt(f["marker_hits"]), ""],
-        [f"query p50 (ms), {s['queries']['queries']} queries", fmt(s["queries"]["p50_ms"]),
-         fmt(f["queries"]["p50_ms"]), fmt(r["query_p50"])],
-        ["query p95 (ms)", fmt(s["queries"]["p95_ms"]), fmt(f["queries"]["p95_ms"]),
-         fmt(r["query_p95"])],
-        ["query p50 (ms), without facet counts", fmt(s["queries_nofacets"]["p50_ms"]),
-         fmt(f["queries"]["p50_ms"]), fmt(r["query_p50_nofacets"])],
-        ["query p95 (ms), without facet counts", fmt(s["queries_nofacets"]["p95_ms"]),
-         fmt(f["queries"]["p95_ms"]), fmt(r["query_p95_nofacets"])],
+        [
+            f"query p50 (ms), {s['queries']['queries']} queries",
+            fmt(s["queries"]["p50_ms"]),
+            fmt(f["queries"]["p50_ms"]),
+            fmt(r["query_p50"]),
+        ],
+        [
+            "query p95 (ms)",
+            fmt(s["queries"]["p95_ms"]),
+            fmt(f["queries"]["p95_ms"]),
+            fmt(r["query_p95"]),
+        ],
+        [
+            "query p50 (ms), without facet counts",
+            fmt(s["queries_nofacets"]["p50_ms"]),
+            fmt(f["queries"]["p50_ms"]),
+            fmt(r["query_p50_nofacets"]),
+        ],
+        [
+            "query p95 (ms), without facet counts",
+            fmt(s["queries_nofacets"]["p95_ms"]),
+            fmt(f["queries"]["p95_ms"]),
+            fmt(r["query_p95_nofacets"]),
+        ],
         ["query errors", fmt(s["queries"]["errors"]), fmt(f["queries"]["errors"]), ""],
     ]
-    title = (f"{name}: {res['docs']} docs, {res['text_mb']:.1f} MB, {res['input_files']} files "
-             f"({res['input_layout']})")
+    title = (
+        f"{name}: {res['docs']} docs, {res['text_mb']:.1f} MB, {res['input_files']} files "
+        f"({res['input_layout']})"
+    )
     return title + "\n" + table(rows, ["metric", "searchidx", "FTS5", "searchidx/FTS5"])
 
 
@@ -470,19 +565,48 @@ def scale_table(rows: list[dict]) -> str:
     out = []
     for r in rows:
         s, f = r["searchidx"], r["fts5"]
-        out.append([f"x{r['factor']}", f"{r['docs']:,}", fmt(r["text_mb"], 0),
-                    fmt(s["docs_per_s"], 0), fmt(f["docs_per_s"], 0),
-                    fmt(r["ratios"]["docs_per_s"]), fmt(s["query_p50_ms"]),
-                    fmt(f["query_p50_ms"]), fmt(r["ratios"]["query_p50_ms"]),
-                    fmt(s["index_mb"], 0), fmt(f["index_mb"], 0)])
-    return table(out, ["size", "docs", "MB", "sidx docs/s", "FTS5 docs/s", "ratio",
-                       "sidx p50 ms", "FTS5 p50 ms", "ratio", "sidx MB", "FTS5 MB"])
+        out.append(
+            [
+                f"x{r['factor']}",
+                f"{r['docs']:,}",
+                fmt(r["text_mb"], 0),
+                fmt(s["docs_per_s"], 0),
+                fmt(f["docs_per_s"], 0),
+                fmt(r["ratios"]["docs_per_s"]),
+                fmt(s["query_p50_ms"]),
+                fmt(f["query_p50_ms"]),
+                fmt(r["ratios"]["query_p50_ms"]),
+                fmt(s["index_mb"], 0),
+                fmt(f["index_mb"], 0),
+            ]
+        )
+    return table(
+        out,
+        [
+            "size",
+            "docs",
+            "MB",
+            "sidx docs/s",
+            "FTS5 docs/s",
+            "ratio",
+            "sidx p50 ms",
+            "FTS5 p50 ms",
+            "ratio",
+            "sidx MB",
+            "FTS5 MB",
+        ],
+    )
 
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT,
-                              capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -514,12 +638,18 @@ def meta() -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Benchmark searchidx against SQLite FTS5 and write benchmarks/results/speed.json."""
     ap = argparse.ArgumentParser(description=main.__doc__)
-    ap.add_argument("--corpora", default="bbc,reuters",
-                    help="comma-separated: bbc, reuters, 20ng (default bbc,reuters)")
+    ap.add_argument(
+        "--corpora",
+        default="bbc,reuters",
+        help="comma-separated: bbc, reuters, 20ng (default bbc,reuters)",
+    )
     ap.add_argument("--jobs", default="1,2", help="searchidx --jobs values to build with")
     ap.add_argument("--rounds", type=int, default=5, help="timed query rounds (after warm-up)")
-    ap.add_argument("--scale", action="store_true",
-                    help="also run the scale curve (BBC+Reuters+20NG at 1x, 2x, 4x; slow)")
+    ap.add_argument(
+        "--scale",
+        action="store_true",
+        help="also run the scale curve (BBC+Reuters+20NG at 1x, 2x, 4x; slow)",
+    )
     ap.add_argument("--scale-factors", default="1,2,4")
     ap.add_argument("--scale-rounds", type=int, default=3)
     ap.add_argument("--keep", action="store_true", help="keep scale-curve indexes")
@@ -527,8 +657,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     args.jobs = [int(j) for j in args.jobs.split(",")]
     queries = load_queries()
-    result: dict = {"meta": meta(), "queries_file": str(QUERIES.relative_to(REPO_ROOT)),
-                    "corpora": {}, "skipped": {}}
+    result: dict = {
+        "meta": meta(),
+        "queries_file": str(QUERIES.relative_to(REPO_ROOT)),
+        "corpora": {},
+        "skipped": {},
+    }
     result["meta"]["startup_s"] = startup_seconds()
     for name in args.corpora.split(","):
         try:
@@ -552,18 +686,24 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     print()
     st = result["meta"]["startup_s"]
-    print(f"process start-up: searchidx CLI {st['searchidx_cli']:.2f} s, "
-          f"python+sqlite3 {st['python_sqlite3']:.2f} s (included in build/re-index times)")
+    print(
+        f"process start-up: searchidx CLI {st['searchidx_cli']:.2f} s, "
+        f"python+sqlite3 {st['python_sqlite3']:.2f} s (included in build/re-index times)"
+    )
     for name, res in result["corpora"].items():
         print()
         print(corpus_table(name, res, args.jobs))
         if res["totals_differ"]:
-            print(f"  {len(res['totals_differ'])} queries differ in hit count "
-                  f"(different analyzers); see totals in the JSON")
+            print(
+                f"  {len(res['totals_differ'])} queries differ in hit count "
+                f"(different analyzers); see totals in the JSON"
+            )
     if result.get("scale"):
-        print("\nscale curve (searchidx --jobs %d)" % max(args.jobs))
+        print(f"\nscale curve (searchidx --jobs {max(args.jobs)})")
         print(scale_table(result["scale"]))
-    print(f"\nwrote {args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out}")
+    print(
+        f"\nwrote {args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out}"
+    )
     return 0
 
 

@@ -124,7 +124,9 @@ def _report(summary: IndexSummary, verbose: bool) -> None:
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--rebuild", is_flag=True, help="Start the index over instead of updating it.")
-@click.option("--jobs", "-j", default=1, type=click.IntRange(1, 64), help="Processes analysing text.")
+@click.option(
+    "--jobs", "-j", default=1, type=click.IntRange(1, 64), help="Processes analysing text."
+)
 @click.option("--stemmer", type=click.Choice(STEMMERS), help="Stemmer of a new index.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="List every skipped file.")
@@ -173,7 +175,10 @@ def _engine(index_dir: str) -> Engine:
 def _styled_snippet(hit, color: bool) -> str:
     if not color:
         return hit.snippet
-    return "".join(click.style(text, bold=True, fg="yellow") if hit else text for text, hit in hit.snippet_parts)
+    return "".join(
+        click.style(text, bold=True, fg="yellow") if hit else text
+        for text, hit in hit.snippet_parts
+    )
 
 
 def _print_results(result, color: bool) -> None:
@@ -185,7 +190,9 @@ def _print_results(result, color: bool) -> None:
             f"showing {first}-{last}, page {result.page} of {result.pages}"
         )
     elif result.total:
-        click.echo(f"{result.total} results for {result.query!r}, but page {result.page} is past the last ({result.pages})")
+        click.echo(
+            f"{result.total} results for {result.query!r}, but page {result.page} is past the last ({result.pages})"
+        )
     else:
         click.echo(f"No results for {result.query!r}.")
     if result.suggestion:
@@ -258,7 +265,7 @@ def query(query, limit, page, sort, source, year, date_from, date_to, as_json, i
 def show(doc_id, as_json, index_dir):
     """Print one document, with its metadata, by its id (as shown in results).
 
-        searchidx show seeds/000_a20da12f17ca7dba.txt
+    searchidx show seeds/000_a20da12f17ca7dba.txt
     """
     with Engine(index_dir) as engine:
         doc = engine.document(doc_id)
@@ -297,7 +304,7 @@ def show(doc_id, as_json, index_dir):
 def stats(as_json, index_dir):
     """Print how many documents the index holds, its size and its settings.
 
-        searchidx stats --json
+    searchidx stats --json
     """
     with Engine(index_dir) as engine:
         info = engine.stats()

@@ -41,7 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("facet_values", 20, None, "Most values listed for each facet (sources, years)."),
     Setting("snippet_chars", 200, None, "Length of one snippet fragment, in characters."),
     Setting("snippet_fragments", 3, None, "Most fragments in a snippet."),
-    Setting("lock_timeout", 10.0, "SEARCHIDX_LOCK_TIMEOUT", "Seconds an indexer waits for another."),
+    Setting(
+        "lock_timeout", 10.0, "SEARCHIDX_LOCK_TIMEOUT", "Seconds an indexer waits for another."
+    ),
     Setting("writer_memory_mb", 128, None, "Memory for the index writer's buffer, in MB."),
     Setting("max_file_mb", 64, None, "Larger files are skipped, in MB."),
     Setting("host", "127.0.0.1", "SEARCHIDX_HOST", "Address the web server binds to."),

@@ -15,4 +15,3 @@ class IngestError(SearchidxError):
 
 class IndexUnavailable(SearchidxError):
     """The index is missing, locked by another writer, or unreadable."""
-

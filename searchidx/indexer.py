@@ -18,9 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from stat import S_ISREG
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from stat import S_ISREG
 
 from whoosh.writing import CLEAR
 

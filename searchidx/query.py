@@ -80,7 +80,12 @@ def _check_syntax(text: str) -> None:
 
 def _rewrite(text: str) -> str:
     # "field:a..b" is our range form; Whoosh spells it "field:[a TO b]".
-    text = _RANGE.sub(lambda m: f"{m.group(1)}:[{m.group(2)} TO {m.group(3)}]".replace("[ TO", "[TO").replace("TO ]", "TO]"), text)
+    text = _RANGE.sub(
+        lambda m: f"{m.group(1)}:[{m.group(2)} TO {m.group(3)}]".replace("[ TO", "[TO").replace(
+            "TO ]", "TO]"
+        ),
+        text,
+    )
     # A "?" is Whoosh's one-letter wildcard; people type it to end questions.
     bare = _outside_quotes(text)
     return "".join(" " if bare[i] == "?" else c for i, c in enumerate(text))

@@ -56,7 +56,12 @@ def test_character_offsets_point_into_the_text():
     text = "US troops, “Triangle of Death”"
     for term, start, end in terms_with_offsets(text):
         assert fold(text[start:end]).startswith(term[:3])
-    assert [text[s:e] for _, s, e in terms_with_offsets(text)] == ["US", "troops", "Triangle", "Death"]
+    assert [text[s:e] for _, s, e in terms_with_offsets(text)] == [
+        "US",
+        "troops",
+        "Triangle",
+        "Death",
+    ]
 
 
 def test_punctuation_and_apostrophes_split_words():

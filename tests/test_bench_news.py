@@ -33,18 +33,25 @@ def test_reuters_record_is_cleaned_and_reflowed():
     assert doc["id"] == "reuters-7"
     assert doc["title"] == "A & B <ABC> PROFIT"
     assert doc["date"] == "1987-02-26"
-    assert doc["body"] == "NEW YORK, Feb 26 - Shr 1.20 vs 1.10 this line is wrapped.\n\nSecond paragraph."
+    assert (
+        doc["body"]
+        == "NEW YORK, Feb 26 - Shr 1.20 vs 1.10 this line is wrapped.\n\nSecond paragraph."
+    )
 
 
 def test_reuters_brief_keeps_title_and_drops_placeholder_body():
-    doc = parse('NEWID="9"><DATE>  3-MAR-1987 00:43:42.82</DATE><TEXT TYPE="BRIEF">&#2;\n'
-                "******<TITLE>FUNDS ROSE\n</TITLE>Blah blah blah.\n&#3;\n\n</TEXT>")
+    doc = parse(
+        'NEWID="9"><DATE>  3-MAR-1987 00:43:42.82</DATE><TEXT TYPE="BRIEF">&#2;\n'
+        "******<TITLE>FUNDS ROSE\n</TITLE>Blah blah blah.\n&#3;\n\n</TEXT>"
+    )
     assert (doc["title"], doc["body"], doc["date"]) == ("FUNDS ROSE", "", "1987-03-03")
 
 
 def test_reuters_unproc_uses_first_line_as_title():
-    doc = parse('NEWID="10"><DATE>31-MAR-1987 605:12:19.12</DATE><TEXT TYPE="UNPROC">&#2;\n'
-                "FED REPORT - FEB 26\n Net reserves....644 vs...1,337\n&#3;\n</TEXT>")
+    doc = parse(
+        'NEWID="10"><DATE>31-MAR-1987 605:12:19.12</DATE><TEXT TYPE="UNPROC">&#2;\n'
+        "FED REPORT - FEB 26\n Net reserves....644 vs...1,337\n&#3;\n</TEXT>"
+    )
     assert doc["title"] == "FED REPORT - FEB 26"
     assert doc["body"] == "Net reserves....644 vs...1,337"
     assert doc["date"] == "1987-03-31"
@@ -55,7 +62,9 @@ def test_reuters_record_without_text_is_dropped():
 
 
 def test_post_subject_becomes_title_and_headers_are_dropped():
-    title, body = news.parse_post("From: x@y.z\r\nSubject: Re: Hockey\r\nLines: 2\r\n\r\nGo Leafs.\r\n")
+    title, body = news.parse_post(
+        "From: x@y.z\r\nSubject: Re: Hockey\r\nLines: 2\r\n\r\nGo Leafs.\r\n"
+    )
     assert (title, body) == ("Re: Hockey", "Go Leafs.")
 
 

@@ -34,7 +34,9 @@ def page(browser, archive_server):  # noqa: F811
     page.csp_errors = []
     page.on(
         "console",
-        lambda msg: page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+        lambda msg: (
+            page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
+        ),
     )
     yield page
     context.close()
@@ -49,7 +51,9 @@ def count(page) -> int:
 
 
 def facet(page, name: str, value: str):
-    return page.locator(f".facet-{name} li", has=page.locator(".value", has_text=value)).locator("a")
+    return page.locator(f".facet-{name} li", has=page.locator(".value", has_text=value)).locator(
+        "a"
+    )
 
 
 def test_clicking_facets_narrows_results_and_shows_in_the_url(page):

@@ -60,7 +60,9 @@ def test_absurd_page_exit_2(runner, seed_index):
 def test_show_and_stats(runner, seed_index):
     shown = run(runner, "show", SEED_ID, index=seed_index)
     assert shown.exit_code == 0
-    assert shown.output.startswith("US resumes joint military operations in Iraq\ndate: 2020-01-17 11:09:00")
+    assert shown.output.startswith(
+        "US resumes joint military operations in Iraq\ndate: 2020-01-17 11:09:00"
+    )
     missing = run(runner, "show", "nope", index=seed_index)
     assert missing.exit_code == 1 and "no document with id 'nope'" in missing.output
     stats = json.loads(run(runner, "stats", "--json", index=seed_index).output)
@@ -88,8 +90,15 @@ def test_index_reports_bad_files_and_keeps_good_ones(runner, tmp_path):
     assert re.search(r"skipped .*empty\.txt: empty file", result.output)
     assert re.search(r"skipped .*feed\.jsonl:2: ", result.output)
     assert "4 added" in result.output
-    found = json.loads(run(runner, "query", "troops OR cafe OR bytes", "--json", index=index_dir).output)
-    assert {h["id"] for h in found["hits"]} == {"zoo/good.txt", "j1", "zoo/latin1.txt", "zoo/bad-utf8.txt"}
+    found = json.loads(
+        run(runner, "query", "troops OR cafe OR bytes", "--json", index=index_dir).output
+    )
+    assert {h["id"] for h in found["hits"]} == {
+        "zoo/good.txt",
+        "j1",
+        "zoo/latin1.txt",
+        "zoo/bad-utf8.txt",
+    }
 
 
 def test_every_command_has_help(runner):
@@ -107,7 +116,9 @@ def test_real_subprocess_builds_default_index_on_first_query(tmp_path):
     work = tmp_path / "project"
     work.mkdir()
     (work / "seeds").mkdir()
-    (work / "seeds" / "000_a20da12f17ca7dba.txt").write_bytes((SEEDS / "000_a20da12f17ca7dba.txt").read_bytes())
+    (work / "seeds" / "000_a20da12f17ca7dba.txt").write_bytes(
+        (SEEDS / "000_a20da12f17ca7dba.txt").read_bytes()
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "searchidx", "query", "troops"],
         cwd=work,
@@ -121,7 +132,11 @@ def test_real_subprocess_builds_default_index_on_first_query(tmp_path):
     assert "US resumes joint military operations in Iraq" in proc.stdout
     again = subprocess.run(
         [sys.executable, "-m", "searchidx", "query", "nosuchwordanywhere"],
-        cwd=work, capture_output=True, text=True, env=env_without_index(), timeout=120,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env_without_index(),
+        timeout=120,
     )
     assert again.returncode == 1 and again.stderr == ""
 
@@ -130,7 +145,9 @@ def _smart_records(text):
     """Yield (id, {marker: text}) from a SMART-format file (.I/.T/.W markers)."""
     for block in re.split(r"^\.I\s+", text, flags=re.M)[1:]:
         first, _, rest = block.partition("\n")
-        fields = dict(re.findall(r"^\.([A-Z])\s*\n(.*?)(?=^\.[A-Z]\s*$|\Z)", rest, flags=re.M | re.S))
+        fields = dict(
+            re.findall(r"^\.([A-Z])\s*\n(.*?)(?=^\.[A-Z]\s*$|\Z)", rest, flags=re.M | re.S)
+        )
         yield first.strip(), fields
 
 
@@ -140,7 +157,9 @@ def test_batch_on_adi_is_a_well_formed_trec_run(runner, tmp_path):
     docs = tmp_path / "adi.jsonl"
     with docs.open("w") as out:
         for doc_id, f in _smart_records((adi / "ADI.ALL").read_text()):
-            out.write(json.dumps({"id": doc_id, "title": f.get("T", ""), "body": f.get("W", "")}) + "\n")
+            out.write(
+                json.dumps({"id": doc_id, "title": f.get("T", ""), "body": f.get("W", "")}) + "\n"
+            )
     topics = tmp_path / "topics.tsv"
     qids = []
     with topics.open("w") as out:
@@ -175,13 +194,26 @@ def test_batch_rejects_malformed_topics(runner, seed_index, tmp_path):
 
 def test_query_filters_and_facets_json(runner, archive_index):
     result = run(
-        runner, "query", "river", "--source", "Middle East Monitor", "--from", "2020-01-01",
-        "--to", "2020-01-31", "--json", index=archive_index,
+        runner,
+        "query",
+        "river",
+        "--source",
+        "Middle East Monitor",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2020-01-31",
+        "--json",
+        index=archive_index,
     )
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert {hit["id"] for hit in data["hits"]} == {"m1", "m2"}
-    assert data["filters"] == {"source": "Middle East Monitor", "from": "2020-01-01", "to": "2020-01-31"}
+    assert data["filters"] == {
+        "source": "Middle East Monitor",
+        "from": "2020-01-01",
+        "to": "2020-01-31",
+    }
     assert data["facets"] == {
         "source": [{"value": "Middle East Monitor", "count": 2}],
         "year": [{"value": "2020", "count": 2}],
@@ -213,9 +245,18 @@ def test_bad_date_filter_is_one_line_exit_2(runner, archive_index):
 def test_index_with_csv_map(runner, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "feed.csv").write_text("Story,Outlet,Day\nTides rose along the coast.,Coast News,2022-04-01\n")
+    (folder / "feed.csv").write_text(
+        "Story,Outlet,Day\nTides rose along the coast.,Coast News,2022-04-01\n"
+    )
     index_dir = tmp_path / "ix"
-    result = run(runner, "index", str(folder), "--csv-map", "body=Story,source=Outlet,date=Day", index=index_dir)
+    result = run(
+        runner,
+        "index",
+        str(folder),
+        "--csv-map",
+        "body=Story,source=Outlet,date=Day",
+        index=index_dir,
+    )
     assert result.exit_code == 0, result.output
     shown = run(runner, "show", "in/feed.csv#2", index=index_dir)
     assert shown.exit_code == 0
@@ -224,7 +265,9 @@ def test_index_with_csv_map(runner, tmp_path):
 
 
 def test_index_with_bad_csv_map_exits_2(runner, tmp_path):
-    result = run(runner, "index", str(tmp_path), "--csv-map", "byline=Author", index=tmp_path / "ix")
+    result = run(
+        runner, "index", str(tmp_path), "--csv-map", "byline=Author", index=tmp_path / "ix"
+    )
     assert result.exit_code == 2
     assert "Invalid value for --csv-map: unknown field 'byline'" in result.output
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -47,8 +48,6 @@ QUERIES = st.one_of(
     st.lists(SYNTAX, max_size=12).map("".join),
     st.lists(st.one_of(SYNTAX, st.text(max_size=4)), max_size=10).map(" ".join),
 )
-import os
-
 EXAMPLES = int(os.environ.get("SEARCHIDX_FUZZ_EXAMPLES", "300"))  # raise it for a long hunt
 FUZZ = settings(
     max_examples=EXAMPLES,

@@ -100,7 +100,7 @@ def test_third_party_warnings_are_silenced_at_the_call_site(monkeypatch):
     assert read_html(COURIER_PAGE, "f.html", "f.html").source == "The Valley Courier"
     # ... while our own warnings still surface.
     with pytest.raises(UserWarning):
-        warnings.warn("ours", UserWarning)
+        warnings.warn("ours", UserWarning, stacklevel=2)
 
 
 def test_html_files_are_read_through_the_registry(tmp_path):

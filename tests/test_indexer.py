@@ -81,7 +81,9 @@ def test_second_writer_stops_with_a_clear_message(tmp_path, articles, monkeypatc
 def test_duplicate_ids_are_reported_not_silently_merged(tmp_path):
     folder = tmp_path / "j"
     folder.mkdir()
-    (folder / "a.jsonl").write_text('{"id": "1", "title": "One", "body": "x"}\n{"id": "1", "title": "Again", "body": "y"}\n')
+    (folder / "a.jsonl").write_text(
+        '{"id": "1", "title": "One", "body": "x"}\n{"id": "1", "title": "Again", "body": "y"}\n'
+    )
     summary = index_paths(tmp_path / "ix", [folder])
     assert summary.documents == 1
     assert any("duplicate id '1'" in s.reason for s in summary.skipped)
@@ -95,7 +97,9 @@ def test_bbc_incremental_edit_and_delete(tmp_path):
     assert first.added == 2226 and first.skipped == []
     again = index_paths(index_dir, [source])
     assert again.unchanged == 2226 and again.documents == 0
-    (source / "tech" / "001.txt").write_text("Quasicrystal gadget launched\n\nA quasicrystal phone.\n")
+    (source / "tech" / "001.txt").write_text(
+        "Quasicrystal gadget launched\n\nA quasicrystal phone.\n"
+    )
     (source / "sport" / "002.txt").unlink()
     third = index_paths(index_dir, [source])
     assert (third.updated, third.deleted, third.documents) == (1, 1, 1)

@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 
 from searchidx.errors import IngestError
-from searchidx.ingest import SourceFile, Skipped, discover, read_documents
+from searchidx.ingest import Skipped, SourceFile, discover, read_documents
 from searchidx.ingest.article import parse_article
 from searchidx.ingest.dates import parse_date_line, parse_date_value
 from searchidx.ingest.decode import decode
@@ -48,8 +48,15 @@ def test_date_values_from_metadata():
 
 
 def test_first_line_is_title_without_dateline():
-    title, date, masthead, body = parse_article("Ad sales boost Time Warner profit\n\nQuarterly profits rose.\n")
-    assert (title, date, masthead, body) == ("Ad sales boost Time Warner profit", None, "", "Quarterly profits rose.")
+    title, date, masthead, body = parse_article(
+        "Ad sales boost Time Warner profit\n\nQuarterly profits rose.\n"
+    )
+    assert (title, date, masthead, body) == (
+        "Ad sales boost Time Warner profit",
+        None,
+        "",
+        "Quarterly profits rose.",
+    )
 
 
 def test_empty_text_is_refused():
@@ -103,7 +110,11 @@ def test_json_array_of_articles(tmp_path):
         ("in/wire.json#1", "First", "Alpha", 1),
         ("in/wire.json#3", "Second", "Beta", 3),
     ]
-    assert (docs[0].date, docs[0].url, docs[0].source) == (datetime(2021, 6, 1), "http://w/1", "Wire")
+    assert (docs[0].date, docs[0].url, docs[0].source) == (
+        datetime(2021, 6, 1),
+        "http://w/1",
+        "Wire",
+    )
     assert docs[1].source == tmp_path.name  # no source: the folder's name
     assert [str(s) for s in skipped] == [f"{path}:2: expected an object, got int"]
 
@@ -133,6 +144,6 @@ def test_bad_json_file_is_refused(tmp_path, text, message):
 def test_discover_lists_the_new_formats(tmp_path):
     for name in ("a.html", "b.htm", "c.csv", "d.json", "e.jsonl"):
         (tmp_path / name).write_text("x")
-    assert {f.file_id.rsplit("/", 1)[1] for f in discover([tmp_path]) if isinstance(f, SourceFile)} == {
-        "a.html", "b.htm", "c.csv", "d.json", "e.jsonl"
-    }
+    assert {
+        f.file_id.rsplit("/", 1)[1] for f in discover([tmp_path]) if isinstance(f, SourceFile)
+    } == {"a.html", "b.htm", "c.csv", "d.json", "e.jsonl"}

@@ -43,7 +43,11 @@ def test_rare_words_weigh_more_than_common_ones(tmp_path):
     for i in range(20):
         write(folder, f"{i}.txt", f"Report {i}\n\nThe government said something on day {i}.\n")
     write(folder, "rare.txt", "Report x\n\nA quokka was seen.\n")
-    write(folder, "common.txt", "Report y\n\nGovernment said day: government said day, government said day.\n")
+    write(
+        folder,
+        "common.txt",
+        "Report y\n\nGovernment said day: government said day, government said day.\n",
+    )
     index_paths(tmp_path / "ix", [folder])
     with Engine(tmp_path / "ix") as engine:
         # With Whoosh's stock idf (never below 1) the three common words outscore the rare one.

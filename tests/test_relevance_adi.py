@@ -12,8 +12,8 @@ import importlib.util
 
 import pytest
 
-from benchmarks import testcollections as colls
 from benchmarks import metrics, relevance
+from benchmarks import testcollections as colls
 
 from .conftest import CORPORA, corpus
 

@@ -22,7 +22,9 @@ def test_stemming_finds_and_marks_every_form(seed_engine):
     assert "<mark>troops</mark>" in result.hits[0].snippet_html
 
 
-@pytest.mark.parametrize("query, found", [('"Triangle of Death"', True), ('"Death of Triangle"', False)])
+@pytest.mark.parametrize(
+    "query, found", [('"Triangle of Death"', True), ('"Death of Triangle"', False)]
+)
 def test_phrases_keep_word_order_across_stopwords(seed_engine, query, found):
     assert (seed_engine.search(query).total == 1) is found
 
@@ -121,7 +123,15 @@ def test_json_shape(seed_engine):
     data = seed_engine.search("troops").to_dict()
     assert set(data) >= {"query", "total", "page", "took_ms", "suggestion", "hits"}
     assert set(data["hits"][0]) == {
-        "id", "title", "date", "source", "path", "url", "score", "snippet", "snippet_html",
+        "id",
+        "title",
+        "date",
+        "source",
+        "path",
+        "url",
+        "score",
+        "snippet",
+        "snippet_html",
         "position",
     }
     assert data["hits"][0]["date"] == "2020-01-17T11:09:00"

@@ -25,7 +25,11 @@ def facet_links(page: str, name: str) -> dict[str, tuple[int, str, bool]]:
         r'<span class="n">([\d,]+)</span>',
         section,
     ):
-        found[htmlmod.unescape(value)] = (int(count.replace(",", "")), htmlmod.unescape(href), bool(li))
+        found[htmlmod.unescape(value)] = (
+            int(count.replace(",", "")),
+            htmlmod.unescape(href),
+            bool(li),
+        )
     return found
 
 
@@ -43,7 +47,10 @@ def test_results_page_lists_facets_with_hand_counts(archive_client):
     years = facet_links(page, "year")
     assert {v: c for v, (c, _, _) in sources.items()} == ARCHIVE_SOURCES
     assert {v: c for v, (c, _, _) in years.items()} == ARCHIVE_YEARS
-    assert args(sources["Middle East Monitor"][1]) == {"q": "river", "source": "Middle East Monitor"}
+    assert args(sources["Middle East Monitor"][1]) == {
+        "q": "river",
+        "source": "Middle East Monitor",
+    }
     assert args(years["2019"][1]) == {"q": "river", "year": "2019"}
     assert not any(chosen for _, _, chosen in sources.values())
 
@@ -63,7 +70,10 @@ def test_following_facet_links_narrows_and_unnarrows(archive_client):
     assert chosen[2] and args(chosen[1]) == {"q": "river", "year": "2020"}  # a chosen value drops
     # Each filter in use has a link that drops it, keeping the others.
     chips = [htmlmod.unescape(h) for h in re.findall(r'<a class="chip" href="([^"]+)"', narrowed)]
-    assert [args(h) for h in chips] == [{"q": "river", "year": "2020"}, {"q": "river", "source": "Middle East Monitor"}]
+    assert [args(h) for h in chips] == [
+        {"q": "river", "year": "2020"},
+        {"q": "river", "source": "Middle East Monitor"},
+    ]
 
 
 def test_filters_stay_in_sort_and_page_links(archive_client):
@@ -71,7 +81,11 @@ def test_filters_stay_in_sort_and_page_links(archive_client):
     assert total(page) == 2
     sort_link = re.search(r'<a href="([^"]+)">date</a>', page).group(1)
     assert args(htmlmod.unescape(sort_link)) == {
-        "q": "river", "sort": "date", "source": "Wire", "from": "2020-01-01", "to": "2021-12-31"
+        "q": "river",
+        "sort": "date",
+        "source": "Wire",
+        "from": "2020-01-01",
+        "to": "2021-12-31",
     }
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-from typing import Iterator, Mapping, TextIO
+from collections.abc import Iterator, Mapping
+from typing import TextIO
 
 from ..documents import Document
 from ..errors import IngestError

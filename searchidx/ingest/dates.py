@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _MONTHS = {
     name: number
@@ -37,7 +37,13 @@ _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _PATTERNS = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        _WEEKDAY + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + _TIME,  # January 17, 2020 at 11:09 am
+        _WEEKDAY
+        + _MONTH
+        + r"\s+"
+        + _DAY
+        + r",?\s+"
+        + _YEAR
+        + _TIME,  # January 17, 2020 at 11:09 am
         _WEEKDAY + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + _TIME,  # 17 January 2020
         _YEAR + r"-(?P<month>\d\d)-(?P<day>\d\d)" + _TIME,  # 2020-01-17, 2020-01-17T11:09:00Z
         _YEAR + r"/(?P<month>\d\d)/(?P<day>\d\d)" + _TIME,  # 2020/01/17
@@ -98,7 +104,7 @@ def parse_date_value(value) -> datetime | None:
         try:
             if value <= 0:
                 return None
-            return datetime.fromtimestamp(value, timezone.utc).replace(tzinfo=None)
+            return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             return None
     if not isinstance(value, str):

@@ -9,8 +9,8 @@ the record has (``FIELD_NAMES``): a CSV with a ``headline`` column or a JSON exp
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..documents import Document
 from .dates import parse_date_value
