@@ -7,6 +7,7 @@ Without a browser the module is skipped, unless CI is set: then it fails.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -104,7 +105,14 @@ def server(site_index):
 @pytest.fixture
 def page(browser, server):
     """A fresh page that records dialogs and CSP violations."""
-    context = browser.new_context(base_url=server, viewport={"width": 1000, "height": 760})
+    with watched_page(browser, server, 1000, 760) as page:
+        yield page
+
+
+@contextlib.contextmanager
+def watched_page(browser, base_url: str, width: int, height: int):
+    """Yield a page of a new context on BASE_URL that records dialogs and CSP violations."""
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
     page = context.new_page()
     page.dialogs = []
     page.csp_errors = []
@@ -115,8 +123,10 @@ def page(browser, server):
             page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
         ),
     )
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def _seed_link(page):

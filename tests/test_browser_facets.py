@@ -14,7 +14,7 @@ from searchidx import index_paths
 
 from .conftest import write_archive
 from .helpers import serving
-from .test_browser import browser  # noqa: F401  (a fixture, used by name)
+from .test_browser import browser, watched_page  # noqa: F401  (browser: a fixture)
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +29,8 @@ def archive_server(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, archive_server):  # noqa: F811
-    context = browser.new_context(base_url=archive_server, viewport={"width": 1100, "height": 800})
-    page = context.new_page()
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda msg: (
-            page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
-        ),
-    )
-    yield page
-    context.close()
+    with watched_page(browser, archive_server, 1100, 800) as page:
+        yield page
 
 
 def url_args(page) -> dict[str, str]:
