@@ -74,6 +74,20 @@ class _FileState:
         return _SEP.join((path, str(self.mtime_ns), str(self.size), self.digest))
 
 
+@dataclass
+class _Run:
+    """What every file of one run is indexed with."""
+
+    writer: object
+    recorded: dict[str, _FileState]
+    summary: IndexSummary
+    options: ReadOptions
+    max_bytes: int
+    rebuild: bool
+    names: set[str]  # the index schema's field names
+    seen_ids: dict[str, str] = field(default_factory=dict)  # document id -> where first seen
+
+
 def recorded_files(reader) -> dict[str, _FileState]:
     """Return what the index recorded about each source file of its live documents."""
     recorded: dict[str, _FileState] = {}
@@ -156,16 +170,23 @@ def index_paths(
     writer = storage.writer(ix, timeout, jobs, int(setting("writer_memory_mb")))
     try:
         summary.leftovers = storage.remove_leftovers(writer)
-        recorded = {} if rebuild else recorded_files(writer.reader())
+        run = _Run(
+            writer=writer,
+            recorded={} if rebuild else recorded_files(writer.reader()),
+            summary=summary,
+            options=options,
+            max_bytes=max_bytes,
+            rebuild=rebuild,
+            names=set(writer.schema.names()),
+        )
         seen_paths: set[str] = set()
-        seen_ids: dict[str, str] = {}
         for done, source in enumerate(found, start=1):
             seen_paths.add(source.path)
-            _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild, options)
+            _index_file(run, source)
             if progress:
                 progress(done, len(found))
         if not rebuild:
-            for path in recorded.keys() - seen_paths:
+            for path in run.recorded.keys() - seen_paths:
                 if _under(path, folders) and not os.path.exists(path):
                     writer.delete_by_term("path", path)
                     summary.deleted += 1
@@ -198,9 +219,10 @@ def _digest(path: str, keep: bool) -> tuple[str, bytes | None]:
     return digest.hexdigest(), b"".join(chunks) if keep else None
 
 
-def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild, options) -> None:
+def _index_file(run: _Run, source: SourceFile) -> None:
     path = source.path
-    before = recorded.get(path)
+    summary = run.summary
+    before = run.recorded.get(path)
     streamed = is_streamed(path)
     try:
         stat = os.stat(path)
@@ -209,7 +231,7 @@ def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild,
         if before and before.mtime_ns == stat.st_mtime_ns and before.size == stat.st_size:
             summary.unchanged += 1
             return
-        if stat.st_size > max_bytes and not streamed:
+        if stat.st_size > run.max_bytes and not streamed:
             raise IngestError(f"file too large ({stat.st_size / 1e6:.0f} MB)")
         digest, data = _digest(path, keep=not streamed)
     except OSError as exc:
@@ -224,25 +246,24 @@ def _index_file(writer, source, recorded, seen_ids, summary, max_bytes, rebuild,
         summary.unchanged += 1  # touched but not changed; keep the old record
         return
     if before:
-        writer.delete_by_term("path", path)
+        run.writer.delete_by_term("path", path)
     term = state.term(path)
-    add = writer.add_document if rebuild else writer.update_document
-    names = set(writer.schema.names())
+    add = run.writer.add_document if run.rebuild else run.writer.update_document
     written = 0
     # Whole-file problems (binary, no usable CSV header) are raised before the first document;
     # a read error later in a streamed file keeps the rows read before it.
     try:
-        for item in iter_documents(source, data, options):
+        for item in iter_documents(source, data, run.options):
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
                 continue
             where = f"{item.path}:{item.position}" if item.position is not None else item.path
-            first = seen_ids.setdefault(item.id, where)
+            first = run.seen_ids.setdefault(item.id, where)
             if first != where:
                 reason = f"duplicate id {item.id!r} (first at {first})"
                 summary.skipped.append(Skipped(where, reason))
                 continue
-            add(**_fields(item, term, names))
+            add(**_fields(item, term, run.names))
             written += 1
     except IngestError as exc:
         summary.skipped.append(Skipped(path, str(exc)))
