@@ -272,17 +272,7 @@ def show(doc_id, as_json, index_dir):
     if doc is None:
         fail(f"no document with id {doc_id!r} in {index_dir}", EXIT_NO_RESULTS)
     if as_json:
-        data = {
-            "id": doc.id,
-            "title": doc.title,
-            "date": doc.date.isoformat() if doc.date else None,
-            "source": doc.source,
-            "url": doc.url,
-            "path": doc.path,
-            "position": doc.position,
-            "body": doc.body,
-        }
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))
         return
     click.echo(doc.title)
     for label, value in (
@@ -350,11 +340,6 @@ def batch(topics, limit, tag, expand, index_dir):
                 out.write(f"{qid} Q0 {doc_id.replace(' ', '_')} {rank} {score:.6f} {tag}\n")
 
 
-def main():
-    """Run the command line (the console script's entry point)."""
-    cli(prog_name="searchidx")
-
-
 # -- serve --------------------------------------------------------------------------------
 
 
@@ -406,3 +391,8 @@ def serve(host, port, threads, index_dir):
     finally:
         server.close()
         app.extensions["searchidx"].close()
+
+
+def main():
+    """Run the command line (the console script's entry point)."""
+    cli(prog_name="searchidx")

@@ -19,6 +19,19 @@ class Document:
     path: str = ""  # the source file
     position: int | None = None  # line or record number, for files holding many documents
 
+    def to_dict(self) -> dict:
+        """Return the JSON form of the document (``searchidx show --json``)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "url": self.url,
+            "path": self.path,
+            "position": self.position,
+            "body": self.body,
+        }
+
     def place(self) -> str:
         """Return where the document is in its file: "row 3" (CSV), "line 3", "item 3", or ""."""
         if self.position is None:

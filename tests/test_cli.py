@@ -277,3 +277,11 @@ def test_index_reports_bad_csv_rows_by_number(runner, archive, tmp_path):
     assert result.exit_code == 0
     assert f"skipped {archive / 'export.csv'}:5: 7 cells, but the header has 6" in result.output
     assert "8 documents written" in result.output
+
+
+def test_show_json_is_the_stored_document(runner, seed_index):
+    data = json.loads(run(runner, "show", SEED_ID, "--json", index=seed_index).output)
+    assert data["title"] == "US resumes joint military operations in Iraq"
+    assert data["date"] == "2020-01-17T11:09:00"
+    assert data["body"].startswith("US troops resumed on Thursday")
+    assert data["position"] is None and data["path"].endswith("000_a20da12f17ca7dba.txt")
