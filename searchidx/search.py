@@ -11,6 +11,7 @@ import os
 import threading
 import time
 from datetime import date, datetime
+from functools import partial
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, UnlimitedCollector
@@ -38,6 +39,24 @@ def _stored_document(fields: dict) -> Document:
         source=fields.get("source", ""),
         url=fields.get("url", ""),
         path=fields.get("path", ""),
+        position=fields.get("position"),
+    )
+
+
+def _hit(fields: dict, score: float, snippet_of) -> Hit:
+    """Return the plain Hit for a result's stored FIELDS, its snippet made by SNIPPET_OF."""
+    snippet = snippet_of(fields.get("body", ""))
+    return Hit(
+        id=fields["id"],
+        title=fields.get("title", ""),
+        date=fields.get("date"),
+        source=fields.get("source", ""),
+        path=fields.get("path", ""),
+        url=fields.get("url", ""),
+        score=score,
+        snippet=snippet.plain,
+        snippet_html=snippet.html,
+        snippet_parts=snippet.parts,
         position=fields.get("position"),
     )
 
@@ -127,28 +146,17 @@ class Engine:
             total = sum(len(docs) for _, docs in segments)
             counts = count_values(segments, groups, int(setting("facet_values")))
             spec = match_spec(q, searcher.reader())
-            stemmer = searcher.schema["body"].analyzer.stemmer
-            size = int(setting("snippet_chars"))
-            fragments = int(setting("snippet_fragments"))
-            hits = []
-            for hit in results[(page - 1) * page_size : page * page_size]:
-                fields = hit.fields()
-                snippet = make_snippet(fields.get("body", ""), spec, stemmer, size, fragments)
-                hits.append(
-                    Hit(
-                        id=fields["id"],
-                        title=fields.get("title", ""),
-                        date=fields.get("date"),
-                        source=fields.get("source", ""),
-                        path=fields.get("path", ""),
-                        url=fields.get("url", ""),
-                        score=float(hit.score or 0.0),
-                        snippet=snippet.plain,
-                        snippet_html=snippet.html,
-                        snippet_parts=snippet.parts,
-                        position=fields.get("position"),
-                    )
-                )
+            snippet_of = partial(
+                make_snippet,
+                spec=spec,
+                stemmer=searcher.schema["body"].analyzer.stemmer,
+                size=int(setting("snippet_chars")),
+                max_fragments=int(setting("snippet_fragments")),
+            )
+            hits = [
+                _hit(hit.fields(), float(hit.score or 0.0), snippet_of)
+                for hit in results[(page - 1) * page_size : page * page_size]
+            ]
             suggestion = self._suggest(query, searcher) if total < page_size else None
         return SearchResult(
             query=query,
