@@ -225,10 +225,21 @@ class Engine:
 
         Raises QueryError for a query that cannot be parsed.
         """
+        marked = self.marked_document(doc_id, query, (field,))
+        return None if marked is None else marked[1][field]
+
+    def marked_document(
+        self, doc_id: str, query: str, fields: tuple[str, ...] = ("title", "body")
+    ) -> tuple[Document, dict[str, tuple[tuple[str, bool], ...]]] | None:
+        """Return document DOC_ID and each of FIELDS as (text, is_match) parts for QUERY.
+
+        One lookup and one parse for all the fields; None when there is no such document.
+        Raises QueryError for a query that cannot be parsed.
+        """
         with self._lock:
             searcher = self._current()
-            fields = searcher.document(id=doc_id)
-            if not fields:
+            stored = searcher.document(id=doc_id)
+            if not stored:
                 return None
             q = parse_query(
                 query, searcher.schema, self.title_boost, int(setting("max_query_length"))
@@ -236,7 +247,8 @@ class Engine:
             check_expansions(q, searcher.reader())
             spec = match_spec(q, searcher.reader())
             stemmer = searcher.schema["body"].analyzer.stemmer
-        return highlight_parts(fields.get(field, ""), spec, stemmer)
+        parts = {name: highlight_parts(stored.get(name, ""), spec, stemmer) for name in fields}
+        return _stored_document(stored), parts
 
     def doc_count(self) -> int:
         """Return the number of documents in the index (cheap: no terms are read)."""

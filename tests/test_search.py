@@ -188,3 +188,11 @@ def test_doc_count(seed_engine):
 
 def test_a_query_of_a_lone_combining_mark_has_no_results(seed_engine):
     assert seed_engine.search("\ua674").total == 0
+
+
+def test_marked_document_marks_title_and_body_in_one_call(seed_engine):
+    doc, parts = seed_engine.marked_document(SEED_ID, "iraq")
+    assert doc.id == SEED_ID
+    assert ("Iraq", True) in parts["title"]
+    assert "".join(text for text, _ in parts["body"]) == doc.body
+    assert seed_engine.marked_document("seeds/nope.txt", "iraq") is None

@@ -172,18 +172,21 @@ def search():
 @bp.get("/doc/<path:doc_id>")
 def document(doc_id: str):
     # The id is looked up in the index, never opened as a file: "../" has no meaning here.
-    doc = engine().document(doc_id)
-    if doc is None:
-        abort(404, description=f"There is no article with the id “{doc_id}” in this index.")
     q = request.args.get("q", "").strip()
-    title = body = None
-    problem = None
+    doc = marked = problem = None
     if q:
         try:
-            title = engine().highlight(doc_id, q, field="title")
-            body = engine().highlight(doc_id, q)
+            found = engine().marked_document(doc_id, q)
+            if found:
+                doc, marked = found
         except QueryError as exc:
             problem = str(exc)
+    if doc is None:
+        doc = engine().document(doc_id)
+    if doc is None:
+        abort(404, description=f"There is no article with the id “{doc_id}” in this index.")
+    title = marked and marked["title"]
+    body = marked and marked["body"]
     # Number the body's marks so the first one can be an anchor (#m1) the page scrolls to.
     numbered, count = [], 0
     for text, hit in body or ((doc.body, False),):
