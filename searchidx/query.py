@@ -4,6 +4,12 @@ Syntax (documented in README.md): free words (ranked, any may match), ``"phrases
 ``"phrase"~N`` (words within N positions), ``AND``/``OR``/``NOT``, ``-word``, ``+word``,
 ``field:value`` for title, body, source, date, url and id, ``prefix*``, and date ranges as
 ``date:2020-01-01..2020-02-01`` (either end may be left open) or ``date:[2020-01 TO 2020-03]``.
+
+Pasted text is read leniently (``searchidx.pasted`` lists the rules): a ``word:`` that names
+no field, an unpaired quote or parenthesis, typographic quotes, a lone ``-`` and operators with
+nothing to join are read as text, and whatever Whoosh still cannot parse is searched as its
+plain words.  A query that names a field keeps strict one-line errors (``title:(``,
+``date:2020-13-45``), as does a too-short prefix (``a*``).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from whoosh import query as wq
 
 from .analysis import WORD, NewsAnalyzer, stem_prefix
 from .errors import QueryError
+from .pasted import tidy, uses_fields
 from .schema import QUERY_FIELDS, TEXT_FIELDS
 
 MIN_PREFIX = 2  # letters before a * in a prefix query
@@ -23,6 +30,8 @@ MAX_EXPANSION = 1_000  # index words one prefix may stand for
 _QUOTED = re.compile(r'"[^"]*"')
 _FIELD = re.compile(r"(?<![\w.])([A-Za-z_]\w*):")
 _RANGE = re.compile(r"(?<![\w.])(\w+):([^\s\[\]()\"]*)\.\.([^\s\[\]()\"]*)")
+# "date:2020-01" alone: read as the range of that day, month or year, so it is parsed whole.
+_DATE_VALUE = re.compile(r"(?<![\w.])(date):(\d[\w:.-]*)(?=[\s()]|$)", re.IGNORECASE)
 _WILD_WORD = re.compile(r"(?:(?<=\s)|^|(?<=[(:+-]))([^\s()\"]*\*[^\s()\"]*)")
 _WORDS = WORD  # the analyzer's word pattern (``regex``: combining marks stay in words)
 
@@ -53,22 +62,7 @@ def _outside_quotes(text: str) -> str:
 
 
 def _check_syntax(text: str) -> None:
-    if text.count('"') % 2:
-        raise QueryError('unbalanced quote: close the phrase with " or remove the quote')
     bare = _outside_quotes(text)
-    depth = 0
-    for char in bare:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            raise QueryError("unbalanced parenthesis: a ')' has no matching '('")
-    if depth:
-        raise QueryError("unbalanced parenthesis: a '(' is never closed")
-    for name in _FIELD.findall(bare):
-        if name.lower() not in QUERY_FIELDS:
-            raise QueryError(
-                f"unknown field '{name}:' (fields: {', '.join(QUERY_FIELDS)}); "
-                f'put "{name}:" in quotes to search for it as words'
-            )
     for word in _WILD_WORD.findall(bare):
         literal = word.split(":")[-1].lstrip("+-")
         prefix = literal.split("*", 1)[0]
@@ -86,6 +80,7 @@ def _rewrite(text: str) -> str:
         ),
         text,
     )
+    text = _DATE_VALUE.sub(lambda m: f"{m.group(1)}:[{m.group(2)} TO {m.group(2)}]", text)
     # A "?" is Whoosh's one-letter wildcard; people type it to end questions.
     bare = _outside_quotes(text)
     return "".join(" " if bare[i] == "?" else c for i, c in enumerate(text))
@@ -137,6 +132,7 @@ def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Qu
         raise QueryError("empty query: type some words to search for")
     if len(text) > max_length:
         raise QueryError(f"query too long ({len(text)} characters; the limit is {max_length})")
+    text = tidy(text, QUERY_FIELDS)
     _check_syntax(text)
     try:
         parsed = _parser(schema, title_boost).parse(_rewrite(text), normalize=False)
@@ -146,6 +142,8 @@ def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Qu
             return _negations_exclude(parsed).normalize()
     except Exception as exc:  # Whoosh raises bare exceptions for values it cannot read
         errors = [str(exc)]
+    if not uses_fields(text, QUERY_FIELDS):
+        return plain_query(text, schema, title_boost)  # pasted text: search its words
     raise QueryError(f"cannot understand the query: {errors[0]}")
 
 

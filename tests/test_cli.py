@@ -40,8 +40,9 @@ def test_no_results_exit_1_with_suggestion(runner, seed_index):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ('"troops', "searchidx: unbalanced quote"),
-        ("nosuch:field", "searchidx: unknown field 'nosuch:'"),
+        ('title:"troops', "searchidx: unbalanced quote"),
+        ("title:(iraq", "searchidx: unbalanced parenthesis"),
+        ("date:2020-13-45", "searchidx: cannot understand the query: month must be in 1..12"),
     ],
 )
 def test_bad_query_is_one_line_exit_2(runner, seed_index, query, message):

@@ -68,10 +68,11 @@ def test_did_you_mean(seed_engine):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ('"unclosed phrase', "unbalanced quote"),
-        ("(troops", "unbalanced parenthesis"),
-        ("troops)", "unbalanced parenthesis"),
-        ("titel:iraq", "unknown field 'titel:'"),
+        ('title:"unclosed phrase', "unbalanced quote"),
+        ('source:"Middle East', "unbalanced quote"),
+        ("title:(troops", "unbalanced parenthesis"),
+        ("title:(", "unbalanced parenthesis"),
+        ("date:2020-13-45", "month must be in 1..12"),
         ("*", "too broad"),
         ("a*", "too broad"),
         ("", "empty query"),
@@ -179,7 +180,7 @@ def test_highlight_title_unknown_id_and_bad_query(seed_engine):
     assert ("Iraq", True) in seed_engine.highlight(SEED_ID, "iraq", field="title")
     assert seed_engine.highlight("seeds/nope.txt", "troops") is None
     with pytest.raises(QueryError):
-        seed_engine.highlight(SEED_ID, '"unbalanced')
+        seed_engine.highlight(SEED_ID, 'title:"unbalanced')
 
 
 def test_doc_count(seed_engine):
