@@ -7,6 +7,7 @@ so before parsing, ``tidy`` rewrites what cannot be syntax into plain words:
 1. Typographic quotes are quotes: “ ” „ ‟ « » ＂ become ``"``; ‘ ’ ‚ ‛ become ``'``.
 2. ``word:`` where WORD is not a field name is text: ``Leader spotlight: Erin`` searches
    the three words (so does ``http://phys.org``); so is any colon that follows no word.
+   The value of ``url:`` or ``id:`` is kept whole (``url:https://phys.org/a``).
 3. An unpaired ``"`` is dropped (its words are searched as words), unless it opens a field's
    value (``source:"Middle East``), which is an error.
 4. An unmatched ``)`` or unclosed ``(`` is dropped, unless the ``(`` opens a field's value
@@ -39,6 +40,8 @@ _LONE_SIGN = re.compile(r"(?:^|(?<=[\s(]))[+-]+(?=[\s()]|$)")
 _LONE_STAR = re.compile(r"(?:^|(?<=[^\w*]))\*+|\*+(?=\w)")
 # A colon that names no field and is not inside a time of day ("11:09").
 _STRAY_COLON = re.compile(r"(?<![\w*]):|(?<!\d):(?!\d)|(?<=\*):")
+# Values kept whole, colons and all: "url:https://phys.org/a", "id:feed:42".
+_VERBATIM = re.compile(r"(?<![\w.])(url|id):(\S+)", re.IGNORECASE)
 _OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
 _TOKEN = re.compile(r'"[^"]*"|\S+')
 
@@ -57,9 +60,13 @@ def _text_colons(text: str, fields) -> str:
     """Turn each colon into a space unless it follows a field name or is inside a time."""
     bare = _blank_quoted(text)
     chars = list(text)
+    values = [m.span(2) for m in _VERBATIM.finditer(bare) if m.group(1).lower() in fields]
     for m in _STRAY_COLON.finditer(bare):
-        chars[m.start()] = " "
+        if not any(start <= m.start() < end for start, end in values):
+            chars[m.start()] = " "
     for m in _FIELD_NAME.finditer(bare):
+        if any(start <= m.start() < end for start, end in values):
+            continue
         chars[m.end() - 1] = ":" if m.group(1).lower() in fields else " "
     return "".join(chars)
 

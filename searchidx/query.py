@@ -32,6 +32,8 @@ _FIELD = re.compile(r"(?<![\w.])([A-Za-z_]\w*):")
 _RANGE = re.compile(r"(?<![\w.])(\w+):([^\s\[\]()\"]*)\.\.([^\s\[\]()\"]*)")
 # "date:2020-01" alone: read as the range of that day, month or year, so it is parsed whole.
 _DATE_VALUE = re.compile(r"(?<![\w.])(date):(\d[\w:.-]*)(?=[\s()]|$)", re.IGNORECASE)
+# "url:https://x.org/a-b": one value, quoted so Whoosh reads its ":" and "-" as part of it.
+_URL_VALUE = re.compile(r"(?<![\w.])(url):([^\s\"()]*[^\w\s\"().*][^\s\"()]*)", re.IGNORECASE)
 _WILD_WORD = re.compile(r"(?:(?<=\s)|^|(?<=[(:+-]))([^\s()\"]*\*[^\s()\"]*)")
 _WORDS = WORD  # the analyzer's word pattern (``regex``: combining marks stay in words)
 
@@ -81,6 +83,7 @@ def _rewrite(text: str) -> str:
         text,
     )
     text = _DATE_VALUE.sub(lambda m: f"{m.group(1)}:[{m.group(2)} TO {m.group(2)}]", text)
+    text = _URL_VALUE.sub(lambda m: f'{m.group(1)}:"{m.group(2)}"', text)
     # A "?" is Whoosh's one-letter wildcard; people type it to end questions.
     bare = _outside_quotes(text)
     return "".join(" " if bare[i] == "?" else c for i, c in enumerate(text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import NewsAnalyzer
+from .urls import UrlTokenizer
 
 #: Fields searched by free words, and the ones a query may name with ``field:value``.
 TEXT_FIELDS = ("title", "body")
@@ -30,6 +31,7 @@ def build_schema(stemmer: str = "porter") -> Schema:
         # The exact source name, for filtering and counting ("Middle East Monitor").
         source_facet=ID(sortable=True),
         year=ID(sortable=True),  # of the date, for counting and filtering by year
-        url=ID(stored=True),
+        # The URL, its host, host labels and path words ("url:phys.org", "url:phys"): see urls.py.
+        url=TEXT(analyzer=UrlTokenizer(), stored=True, phrase=False),
         position=STORED(),
     )
