@@ -118,6 +118,8 @@ def _report(summary: IndexSummary, verbose: bool) -> None:
             f"... and {len(summary.skipped) - len(shown)} more skipped (--verbose lists all)",
             err=True,
         )
+    for note in summary.guessed if verbose else summary.guessed[:SKIPPED_SHOWN]:
+        click.echo(f"read {note}", err=True)
     click.echo(summary.line(), err=True)
 
 

@@ -29,7 +29,15 @@ from .config import setting
 from .counting import term_docs
 from .documents import Document
 from .errors import IngestError
-from .ingest import ReadOptions, Skipped, SourceFile, discover, is_streamed, iter_documents
+from .ingest import (
+    EncodingGuess,
+    ReadOptions,
+    Skipped,
+    SourceFile,
+    discover,
+    is_streamed,
+    iter_documents,
+)
 
 _SEP = "\x1f"
 _CHUNK = 1024 * 1024
@@ -49,6 +57,7 @@ class IndexSummary:
     seconds: float = 0.0
     total_documents: int = 0  # documents in the index after the run
     leftovers: int = 0  # files of an earlier, killed run removed before this one
+    guessed: list[EncodingGuess] = field(default_factory=list)  # files read by a guessed encoding
 
     @property
     def docs_per_second(self) -> float:
@@ -61,6 +70,7 @@ class IndexSummary:
             f"{self.deleted} deleted, {self.unchanged} unchanged, {len(self.skipped)} skipped; "
             f"{self.documents} documents written in {self.seconds:.1f}s "
             f"({self.docs_per_second:.0f} docs/s); {self.total_documents} in the index"
+            + (f"; encoding guessed for {len(self.guessed)} files" if self.guessed else "")
         )
 
 
@@ -256,6 +266,9 @@ def _index_file(run: _Run, source: SourceFile) -> None:
         for item in iter_documents(source, data, run.options):
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
+                continue
+            if isinstance(item, EncodingGuess):
+                summary.guessed.append(item)
                 continue
             where = f"{item.path}:{item.position}" if item.position is not None else item.path
             first = run.seen_ids.setdefault(item.id, where)

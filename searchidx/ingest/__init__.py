@@ -25,7 +25,7 @@ from ..documents import Document
 from ..errors import IngestError
 from .article import parse_article
 from .csvfile import read_csv
-from .decode import decode
+from .decode import decode_bytes
 from .html import read_html
 from .jsonl import BadRecord, read_json, read_jsonl
 
@@ -47,6 +47,17 @@ class Skipped:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class EncodingGuess:
+    """A file whose encoding was guessed (no mark, not UTF-8, nothing declared)."""
+
+    path: str
+    encoding: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: encoding guessed as {self.encoding}"
 
 
 def _read_text_article(text: str, source: SourceFile) -> list[Document]:
@@ -175,9 +186,10 @@ def folder_name(path: str) -> str:
 
 def iter_documents(
     source: SourceFile, data: bytes | None = None, options: ReadOptions | None = None
-) -> Iterator[Document | Skipped]:
-    """Yield the documents of one file, and a Skipped for each bad record in it.
+) -> Iterator[Document | Skipped | EncodingGuess]:
+    """Yield the documents of one file and a Skipped for each bad record in it.
 
+    An EncodingGuess comes first when the file's encoding had to be guessed.
     DATA is the file's bytes; streamed formats (CSV) read the file themselves and ignore it.
     Raises IngestError when the file as a whole cannot be read (binary, empty, ...).
     """
@@ -188,7 +200,10 @@ def iter_documents(
         if data is None:
             with open(source.path, "rb") as handle:
                 data = handle.read()
-        text = decode(data)
+        decoded = decode_bytes(data, declared=_extension(source.path) in (".html", ".htm"))
+        if decoded.guessed:
+            yield EncodingGuess(source.path, decoded.encoding)
+        text = decoded.text
         if not text.strip():
             raise IngestError("empty file (no text)")
         items = READERS[_extension(source.path)](text, source)
@@ -218,5 +233,8 @@ def read_documents(
     docs: list[Document] = []
     skipped: list[Skipped] = []
     for item in iter_documents(source, data, options):
-        (skipped if isinstance(item, Skipped) else docs).append(item)
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        elif isinstance(item, Document):
+            docs.append(item)
     return docs, skipped

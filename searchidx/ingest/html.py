@@ -21,7 +21,9 @@ from .dates import parse_date_value
 
 # Packages under trafilatura whose warnings (deprecations, odd URLs or dates in a page) say
 # nothing about our code; they are silenced for the extraction call only.
-_THIRD_PARTY = r"(trafilatura|htmldate|courlan|justext|lxml_html_clean|dateparser)(\.|$)"
+_THIRD_PARTY = (
+    r"(trafilatura|htmldate|courlan|justext|lxml_html_clean|dateparser|dateutil)(\.|$)"
+)
 _DATE_PARAMS = {
     "outputformat": "%Y-%m-%dT%H:%M:%S",
     "original_date": True,
