@@ -80,6 +80,22 @@ def test_fallback_to_title_and_visible_text(monkeypatch):
     assert "tracker" not in doc.body and "color" not in doc.body and "hidden" not in doc.body
 
 
+def test_fallback_keeps_date_site_and_url(monkeypatch):
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
+    page = (
+        "<html><head><title>Storm warning</title>"
+        '<meta property="og:site_name" content="Riverside Gazette">'
+        '<meta property="article:published_time" content="2021-03-04T08:30:00">'
+        '<link rel="canonical" href="https://gazette.example.org/news/storm-warning">'
+        "</head><body><p>Heavy rain is expected along the river tonight.</p></body></html>"
+    )
+    doc = read_html(page, "storm.html", "storm.html")
+    assert doc.body == "Heavy rain is expected along the river tonight."
+    assert doc.source == "Riverside Gazette"
+    assert doc.url == "https://gazette.example.org/news/storm-warning"
+    assert doc.date is not None and doc.date.isoformat().startswith("2021-03-04")
+
+
 def test_page_with_no_text_is_refused(monkeypatch):
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
     with pytest.raises(IngestError, match="no text"):

@@ -2,8 +2,8 @@
 
 trafilatura finds the main text (dropping navigation, ads, share bars and comments) and the
 metadata: headline, publication date, site name and canonical URL.  When it finds no text
-(a page that is mostly markup), the ``<title>`` and the visible text are kept instead, so a
-page is never lost for being unusual.
+(a page that is mostly markup), the ``<title>`` and the visible text are kept instead, with
+the date, site name and URL of the page's metadata, so a page is never lost for being unusual.
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from .dates import parse_date_value
 
 # Packages under trafilatura whose warnings (deprecations, odd URLs or dates in a page) say
 # nothing about our code; they are silenced for the extraction call only.
-_THIRD_PARTY = (
-    r"(trafilatura|htmldate|courlan|justext|lxml_html_clean|dateparser|dateutil)(\.|$)"
-)
+_THIRD_PARTY = r"(trafilatura|htmldate|courlan|justext|lxml_html_clean|dateparser|dateutil)(\.|$)"
 _DATE_PARAMS = {
     "outputformat": "%Y-%m-%dT%H:%M:%S",
     "original_date": True,
@@ -50,6 +48,26 @@ def _extract(text: str):
             favor_precision=True,  # leaves out inline promotions that recall would keep
             date_extraction_params=_DATE_PARAMS,
         )
+
+
+def _metadata(tree):
+    """Return (date, site name, URL) from the page's metadata alone (no article needed)."""
+    from trafilatura.metadata import extract_metadata
+
+    if tree is None:
+        return None, "", ""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=_THIRD_PARTY)
+        try:
+            meta = extract_metadata(tree, date_config=_DATE_PARAMS)
+        except Exception:  # metadata is a bonus: a page it chokes on keeps its text
+            return None, "", ""
+    date = parse_date_value(meta.date) if meta and meta.date else None
+    return (
+        date,
+        (meta.sitename or "").strip() if meta else "",
+        (meta.url or "").strip() if meta else "",
+    )
 
 
 def _tree(text: str):
@@ -107,7 +125,9 @@ def read_html(text: str, file_id: str, path: str) -> Document:
         site = (extracted.sitename or "").strip()
         url = (extracted.url or "").strip()
     else:
-        title, body, date, site, url = page_title, _visible_text(tree), None, "", ""
+        # Read before _visible_text, which drops the <head> holding the metadata.
+        date, site, url = _metadata(_tree(text))
+        title, body = page_title, _visible_text(tree)
     if not body.strip() and not title:
         raise IngestError("no text in the page")
     site = site or site_from_title(page_title, title)
