@@ -145,7 +145,8 @@ def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, index_
     Unchanged files are not read again, changed files are re-indexed, and files gone from
     an indexed folder are removed.  Read: plain-text articles (.txt, no extension), saved
     web pages (.html, .htm), JSON Lines (.jsonl), JSON (.json: an article or an array)
-    and CSV with a header row (.csv); other files are skipped with the reason.
+    and CSV with a header row (.csv), each also gzip-compressed (.html.gz, .csv.gz ...);
+    other files are skipped with the reason.
 
         searchidx index ../articles --jobs 2 --csv-map title=headline,body=story
     """

@@ -8,7 +8,7 @@ import pytest
 
 from searchidx import Engine, index_paths
 from searchidx.cli import cli
-from searchidx.ingest.decode import decode, decode_bytes, declared_encoding
+from searchidx.ingest.decode import declared_encoding, decode, decode_bytes
 
 # News-like sentences in each script, with the charset a site in that language used.
 SAMPLES = {

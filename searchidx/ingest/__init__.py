@@ -5,7 +5,10 @@ Formats are chosen by file name:
 * ``.txt``, ``.text`` and files without an extension are plain-text articles;
 * ``.html``/``.htm`` are saved web pages (the article is extracted, see ``html``);
 * ``.jsonl``/``.ndjson`` hold one article object per line, ``.json`` one object or an array;
-* ``.csv`` holds one article per row under a header row, read as a stream (see ``csvfile``).
+* ``.csv`` holds one article per row under a header row, read as a stream (see ``csvfile``);
+* any of these compressed with gzip (``.html.gz``, ``.jsonl.gz``, ``.csv.gz``, ``.txt.gz``,
+  ``.json.gz``): CSV is streamed through the decompressor, the others are decompressed in
+  memory up to the ``max_file_mb`` limit (of the decompressed text).
 
 Every document keeps its source file and, in a file of many, its position (line, array index
 or row).  A document whose file names no source (masthead, site name, column) gets the name
@@ -15,12 +18,16 @@ reported as skipped with the reason.
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import setting
 from ..documents import Document
 from ..errors import IngestError
 from .article import parse_article
@@ -122,7 +129,27 @@ STREAM_READERS: dict[str, StreamReader] = {
 
 
 def _extension(path: str) -> str:
+    """Return PATH's format extension: ``.html`` for ``page.html`` and ``page.html.gz``."""
+    if is_gzipped(path):
+        path = path[: -len(".gz")]
     return os.path.splitext(path)[1].lower()
+
+
+def is_gzipped(path: str) -> bool:
+    """Return True when PATH names a gzip-compressed file (``.gz``)."""
+    return path.lower().endswith(".gz")
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    """Return the decompressed DATA, or raise IngestError if corrupt or over LIMIT bytes."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            out = handle.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise IngestError(f"not a readable gzip file ({exc})") from None
+    if len(out) > limit:
+        raise IngestError(f"file too large when decompressed (over {limit // 1_000_000} MB)")
+    return out
 
 
 def reader_for(path: str) -> Reader | StreamReader | None:
@@ -174,8 +201,8 @@ def _walk(root: Path) -> Iterator[SourceFile | Skipped]:
 
 def _candidate(path: str, file_id: str) -> SourceFile | Skipped:
     if reader_for(path) is None:
-        ext = os.path.splitext(path)[1].lower()
-        return Skipped(path, f"unsupported file type {ext}")
+        ext = _extension(path) + (".gz" if is_gzipped(path) else "")
+        return Skipped(path, f"unsupported file type {ext or '.gz'}")
     return SourceFile(path, file_id)
 
 
@@ -200,6 +227,8 @@ def iter_documents(
         if data is None:
             with open(source.path, "rb") as handle:
                 data = handle.read()
+        if is_gzipped(source.path):
+            data = gunzip(data, int(setting("max_file_mb")) * 1024 * 1024)
         decoded = decode_bytes(data, declared=_extension(source.path) in (".html", ".htm"))
         if decoded.guessed:
             yield EncodingGuess(source.path, decoded.encoding)

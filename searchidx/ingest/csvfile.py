@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
+import zlib
 from collections.abc import Iterator, Mapping
 from typing import TextIO
 
@@ -70,10 +72,15 @@ def column_map(header: list[str], csv_map: Mapping[str, str]) -> dict[str, int]:
 def open_text(path: str) -> TextIO:
     """Open the CSV file PATH as text: UTF-8 or UTF-16 by its mark, else UTF-8 or Windows-1252.
 
-    The encoding is chosen from the first 64 KiB, so a file is never read whole.
+    The encoding is chosen from the first 64 KiB, so a file is never read whole; a ``.gz``
+    file is decompressed as it is read.
     """
-    with open(path, "rb") as handle:
-        sample = handle.read(_SAMPLE)
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            sample = handle.read(_SAMPLE)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise IngestError(f"not a readable gzip file ({exc})") from None
     if not sample.strip():
         raise IngestError("empty file (no text)")
     if looks_binary(sample):
@@ -89,6 +96,8 @@ def open_text(path: str) -> TextIO:
         except UnicodeDecodeError:
             encoding = "cp1252"
     # A stray bad byte later on costs one character (shown as U+FFFD), not the file.
+    if opener is gzip.open:
+        return gzip.open(path, "rt", encoding=encoding, errors="replace", newline="")
     return open(path, encoding=encoding, errors="replace", newline="")
 
 
@@ -126,6 +135,8 @@ def read_csv(
             except csv.Error as exc:
                 yield BadRecord(number, f"unreadable row ({exc})")
                 continue
+            except (EOFError, zlib.error) as exc:  # a truncated or corrupt .csv.gz
+                raise IngestError(f"not a readable gzip file ({exc})") from None
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
