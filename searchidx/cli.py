@@ -67,7 +67,15 @@ def cli():
 
 
 def _run_index(
-    index_dir, paths, rebuild=False, jobs=1, stemmer=None, quiet=False, verbose=False, csv_map=None
+    index_dir,
+    paths,
+    rebuild=False,
+    jobs=1,
+    stemmer=None,
+    quiet=False,
+    verbose=False,
+    csv_map=None,
+    source=None,
 ):
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
@@ -89,6 +97,7 @@ def _run_index(
             stemmer=stemmer,
             progress=progress if show_bar else None,
             csv_map=csv_map,
+            source=source,
         )
     except KeyboardInterrupt:
         fail(
@@ -138,8 +147,14 @@ def _report(summary: IndexSummary, verbose: bool) -> None:
     help="CSV columns of the fields (id, title, body, date, url, source), "
     "e.g. title=headline,body=story; unnamed fields use their usual column names.",
 )
+@click.option(
+    "--source",
+    metavar="NAME",
+    help="Source name of every document under PATHS (else a .searchidx.json folder file, "
+    "the file's masthead or site name, or the folder's name).",
+)
 @index_option
-def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, index_dir):
+def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, source, index_dir):
     """Build or update the index from article files under PATHS (default: seeds/).
 
     Unchanged files are not read again, changed files are re-indexed, and files gone from
@@ -148,14 +163,24 @@ def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, index_
     and CSV with a header row (.csv), each also gzip-compressed (.html.gz, .csv.gz ...);
     other files are skipped with the reason.
 
-        searchidx index ../articles --jobs 2 --csv-map title=headline,body=story
+        searchidx index seeds/ --jobs 2 --source "Middle East Monitor"
     """
     try:
         mapping = parse_csv_map(csv_map)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--csv-map") from None
+    if source is not None and not source.strip():
+        raise click.BadParameter("give a name", param_hint="--source")
     _run_index(
-        index_dir, paths or [str(setting("seeds"))], rebuild, jobs, stemmer, quiet, verbose, mapping
+        index_dir,
+        paths or [str(setting("seeds"))],
+        rebuild,
+        jobs,
+        stemmer,
+        quiet,
+        verbose,
+        mapping,
+        source,
     )
 
 

@@ -152,12 +152,14 @@ def index_paths(
     stemmer: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     csv_map: Mapping[str, str] | None = None,
+    source: str | None = None,
 ) -> IndexSummary:
     """Index the articles under PATHS into INDEX_DIR and return what was done.
 
     PROGRESS, if given, is called as ``progress(done, total)`` after each file.  CSV_MAP
     names the CSV column of each field, as ``{"title": "headline", "body": "story"}``
     (see ``ingest.csvfile.parse_csv_map``); fields not named are found by their usual names.
+    SOURCE, if given, is the source name of every document read in this run.
     Raises IndexUnavailable when another writer holds the index for too long.
     """
     started = time.perf_counter()
@@ -165,7 +167,7 @@ def index_paths(
     max_bytes = int(setting("max_file_mb")) * 1024 * 1024
     paths = [os.fspath(p) for p in paths]
     summary = IndexSummary()
-    options = ReadOptions(dict(csv_map or {}))
+    options = ReadOptions(dict(csv_map or {}), " ".join(source.split()) if source else None)
 
     found: list[SourceFile] = []
     for item in discover(paths):
@@ -229,11 +231,22 @@ def _digest(path: str, keep: bool) -> tuple[str, bytes | None]:
     return digest.hexdigest(), b"".join(chunks) if keep else None
 
 
+def _named(run: _Run, source: SourceFile) -> str:
+    """Return the source name given for SOURCE's documents ("" if none), as recorded."""
+    name = run.options.source or source.source or ""
+    return "".join(c for c in name if c.isprintable())
+
+
 def _index_file(run: _Run, source: SourceFile) -> None:
     path = source.path
     summary = run.summary
     before = run.recorded.get(path)
     streamed = is_streamed(path)
+    # The digest recorded is the content hash "@" the source name given: renaming a folder's
+    # source (--source, .searchidx.json) re-indexes its files without --rebuild.
+    named = _named(run, source)
+    if before and before.digest.partition("@")[2] != named:
+        before = _FileState(-1, -1, before.digest)
     try:
         stat = os.stat(path)
         if not S_ISREG(stat.st_mode):  # opening a FIFO would wait forever for a writer
@@ -251,7 +264,7 @@ def _index_file(run: _Run, source: SourceFile) -> None:
     except IngestError as exc:
         summary.skipped.append(Skipped(path, str(exc)))
         return
-    state = _FileState(stat.st_mtime_ns, stat.st_size, digest)
+    state = _FileState(stat.st_mtime_ns, stat.st_size, f"{digest}@{named}" if named else digest)
     if before and before.digest == state.digest and before.size == state.size:
         summary.unchanged += 1  # touched but not changed; keep the old record
         return

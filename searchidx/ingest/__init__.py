@@ -11,8 +11,9 @@ Formats are chosen by file name:
   memory up to the ``max_file_mb`` limit (of the decompressed text).
 
 Every document keeps its source file and, in a file of many, its position (line, array index
-or row).  A document whose file names no source (masthead, site name, column) gets the name
-of the folder it is in.  Hidden files and folders are passed over, and anything else is
+or row).  Its source name is the one given at index time or in a ``.searchidx.json`` folder
+file, else what the file names unless it is a tagline, else its URL's site, else the name of
+the folder it is in (see ``sources``).  Hidden files and folders are passed over, and anything else is
 reported as skipped with the reason.
 """
 
@@ -35,6 +36,7 @@ from .csvfile import read_csv
 from .decode import decode_bytes
 from .html import read_html
 from .jsonl import BadRecord, read_json, read_jsonl
+from .sources import FOLDER_FILE, folder_source, is_tagline, read_folder_file, site_of_url
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class SourceFile:
 
     path: str  # absolute
     file_id: str  # the document id of a one-article file: root folder name / relative path
+    source: str | None = None  # named by a .searchidx.json in its folder or above
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def _read_text_article(text: str, source: SourceFile) -> list[Document]:
             title=title,
             body=body,
             date=date,
-            source=masthead,
+            source="" if is_tagline(masthead) else masthead,
             path=source.path,
         )
     ]
@@ -103,6 +106,7 @@ class ReadOptions:
     """How to read files whose layout varies: which CSV column holds which field."""
 
     csv_map: Mapping[str, str] = field(default_factory=dict)
+    source: str | None = None  # the source of every document, named at index time
 
 
 def _read_csv_file(source: SourceFile, options: ReadOptions) -> Iterable[Document | BadRecord]:
@@ -168,7 +172,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[SourceFile | Skippe
     for given in paths:
         root = Path(os.path.abspath(given))
         if root.is_file():
-            yield _candidate(str(root), root.name)
+            yield _candidate(str(root), root.name, folder_source(str(root.parent)))
         elif root.is_dir():
             yield from _walk(root)
         elif root.is_symlink():
@@ -179,7 +183,15 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[SourceFile | Skippe
 
 def _walk(root: Path) -> Iterator[SourceFile | Skipped]:
     errors: list[OSError] = []
+    named = {str(root.parent): folder_source(str(root.parent))}  # folder -> source it names
     for folder, dirs, files in os.walk(root, onerror=errors.append):
+        source = named.get(os.path.dirname(folder))
+        if FOLDER_FILE in files:
+            try:
+                source = read_folder_file(os.path.join(folder, FOLDER_FILE))
+            except IngestError as exc:
+                yield Skipped(os.path.join(folder, FOLDER_FILE), str(exc))
+        named[folder] = source
         while errors:
             err = errors.pop()
             yield Skipped(err.filename or folder, f"cannot read folder ({err.strerror})")
@@ -189,21 +201,23 @@ def _walk(root: Path) -> Iterator[SourceFile | Skipped]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = os.path.join(folder, name)
+            if name == FOLDER_FILE:
+                continue
             if name.startswith("."):
                 yield Skipped(path, "hidden file")
                 continue
             rel = os.path.relpath(path, root).replace(os.sep, "/")
-            yield _candidate(path, f"{root.name}/{rel}")
+            yield _candidate(path, f"{root.name}/{rel}", source)
     while errors:
         err = errors.pop()
         yield Skipped(err.filename or str(root), f"cannot read folder ({err.strerror})")
 
 
-def _candidate(path: str, file_id: str) -> SourceFile | Skipped:
+def _candidate(path: str, file_id: str, source: str | None = None) -> SourceFile | Skipped:
     if reader_for(path) is None:
         ext = _extension(path) + (".gz" if is_gzipped(path) else "")
         return Skipped(path, f"unsupported file type {ext or '.gz'}")
-    return SourceFile(path, file_id)
+    return SourceFile(path, file_id, source)
 
 
 def folder_name(path: str) -> str:
@@ -246,9 +260,12 @@ def iter_documents(
             first_bad = first_bad or skipped
             yield skipped
             continue
-        if not item.source:
+        named = options.source or source.source
+        if named:
+            item.source = named
+        elif not item.source:
             fallback = fallback or folder_name(source.path)
-            item.source = fallback
+            item.source = site_of_url(item.url) or fallback
         good += 1
         yield item
     if not good and bad:

@@ -18,6 +18,7 @@ from ..documents import Document
 from ..errors import IngestError
 from .article import first_words
 from .dates import parse_date_value
+from .sources import is_tagline
 
 # Packages under trafilatura whose warnings (deprecations, odd URLs or dates in a page) say
 # nothing about our code; they are silenced for the extraction call only.
@@ -130,6 +131,7 @@ def read_html(text: str, file_id: str, path: str) -> Document:
         title, body = page_title, _visible_text(tree)
     if not body.strip() and not title:
         raise IngestError("no text in the page")
-    site = site or site_from_title(page_title, title)
+    if not site or is_tagline(site):  # "Headline | Site" names the site where a slogan does not
+        site = site_from_title(page_title, title) or ("" if is_tagline(site) else site)
     title = title or first_words(body)
     return Document(id=file_id, title=title, body=body, date=date, source=site, url=url, path=path)
