@@ -12,7 +12,7 @@ into a temporary folder, and for each page with an expected text reports:
 Text is compared after folding case and dropping everything but letters and digits, so
 whitespace, punctuation and quote styles do not count.  Run::
 
-    python benchmarks/extraction.py [--json benchmarks/extraction.json] [--pages N]
+    python benchmarks/extraction.py [--json benchmarks/results/extraction.json] [--pages N]
 
 (``SEARCHIDX_CORPORA`` names the corpora folder when it is not ``../shared/corpora``.)
 
@@ -180,7 +180,9 @@ def _fmt(value) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", default=str(REPO_ROOT / "benchmarks" / "extraction.json"))
+    parser.add_argument(
+        "--json", default=str(REPO_ROOT / "benchmarks" / "results" / "extraction.json")
+    )
     parser.add_argument("--pages", type=int, help="only the first N pages (a quick look)")
     parser.add_argument("--worst", type=int, default=25, help="pages listed (worst first)")
     args = parser.parse_args(argv)
@@ -200,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{t['recall_below_half']}, precision < 0.5 on {t['precision_below_half']}, "
         f"dated {t['dated']}; indexed in {result['index_seconds']}s"
     )
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     print(f"wrote {args.json}")
     return 0

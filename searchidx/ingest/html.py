@@ -31,11 +31,14 @@ _DATE_PARAMS = {
 # "Headline | Site", "Headline - Site", "Headline — Site": the last part names the site.
 _TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _SITE_WORDS_MAX = 5
+# A precise extraction shorter than this is checked against the default one (see _article).
+_SHORT_ARTICLE = 500  # bytes of text
+_LONGER_BY = 2.5
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
-def _extract(text: str):
+def _extract(text: str, precise: bool = True):
     """Return trafilatura's document for the page TEXT, or None when it finds no article."""
     from trafilatura import bare_extraction  # imported here: it takes a second to load
 
@@ -46,9 +49,30 @@ def _extract(text: str):
             with_metadata=True,
             include_comments=False,
             include_tables=True,
-            favor_precision=True,  # leaves out inline promotions that recall would keep
+            favor_precision=precise,  # leaves out inline promotions that recall would keep
             date_extraction_params=_DATE_PARAMS,
         )
+
+
+def _text_length(extracted) -> int:
+    # In UTF-8 bytes, so that 200 characters of Japanese count as about 600 of English.
+    return len((extracted.text or "").strip().encode("utf-8")) if extracted is not None else 0
+
+
+def _article(text: str):
+    """Return trafilatura's article for TEXT: the precise reading, unless it is a scrap.
+
+    On some pages the precise reading keeps a caption or a comment-policy box and drops the
+    article; when it is short and the default reading is much longer, the default wins
+    (benchmarks/extraction.py: mean recall 0.90 -> 0.93 on newspaper-pages, precision the same).
+    """
+    precise = _extract(text)
+    if _text_length(precise) >= _SHORT_ARTICLE:
+        return precise
+    default = _extract(text, precise=False)
+    if _text_length(default) >= _LONGER_BY * max(_text_length(precise), 1):
+        return default
+    return precise
 
 
 def _metadata(tree):
@@ -116,7 +140,7 @@ def read_html(text: str, file_id: str, path: str) -> Document:
 
     Raises IngestError when the page has no text at all.
     """
-    extracted = _extract(text)
+    extracted = _article(text)
     tree = _tree(text)
     page_title = _page_title(tree)
     if extracted is not None and (extracted.text or "").strip():
