@@ -26,6 +26,7 @@ PAGES = {
     "chinese_article": "British Broadcasting Corporation",
     "spanish_article": None,
     "arabic_article": None,
+    "bhg.com1": "Better Homes and Gardens",  # a slide show: fixed by the default reading
 }
 
 
