@@ -113,7 +113,9 @@ def _dangling_operators(text: str) -> str:
             continue
         before = tokens[n - 1][2] if n else None
         after = tokens[n + 1][2] if n + 1 < len(tokens) else None
-        lonely = before is None or after is None or before.endswith("(") or after == ")"
+        # NOT needs something after it only ("NOT oil" is a query); AND and OR both sides.
+        starts = before is None or before.endswith("(")
+        lonely = after is None or after == ")" or (starts and token != "NOT")
         # "a AND NOT b" is a query; "a AND OR b" and "NOT AND" are not.
         if lonely or (after in _OPERATORS and not (token != "NOT" and after == "NOT")):
             chars[start:end] = token.lower()

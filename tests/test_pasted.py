@@ -39,7 +39,8 @@ def engine(tmp_path_factory):
         ("‘Triangle’ of Death", SEED_ID),
         ("iraq AND", SEED_ID),
         ("troops OR", SEED_ID),
-        ("NOT troops AND", SEED_ID),
+        ("troops AND NOT", SEED_ID),
+        ("OR troops", SEED_ID),
         (") troops", SEED_ID),
         ("troops (Iraq", SEED_ID),
         ("troops - Iraq", SEED_ID),
@@ -85,6 +86,8 @@ def test_date_value_with_hyphens_is_read_whole(engine):
 
 
 def test_operators_still_work(engine):
+    assert engine.search("NOT troops").total == 1  # the other article
+    assert engine.search("(NOT troops) AND spotlight").total == 1
     assert engine.search("troops AND NOT iraq").total == 0
     assert engine.search("(troops OR nosuchword) AND iraq").total == 1
     assert engine.search('"Triangle of Death" -nosuchword').total == 1
