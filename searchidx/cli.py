@@ -262,7 +262,8 @@ def query(query, limit, page, sort, source, year, date_from, date_to, as_json, i
 
     Exit status: 0 with results, 1 with none, 2 for a bad query or a missing index.
     Syntax: words, "a phrase", "near words"~5, AND OR NOT -word, title:word,
-    source:name, source:"Full Name", year:2020, prefix*, date:2020-01-01..2020-02-01.
+    source:name, source:"Full Name", url:site.org, year:2020, prefix*,
+    date:2020-01-01..2020-02-01.  Pasted text is searched as words.
     Dates (--from, --to) are YYYY-MM-DD, YYYY-MM or YYYY; both ends are included.
 
         searchidx query troops --source "Middle East Monitor" --from 2020-01

@@ -128,8 +128,8 @@ def tidy(text: str, fields) -> str:
     FIELDS are the field names a query may use.  Raises QueryError for a field whose value
     is an unclosed quote or group.
     """
-    if set(text.strip()) <= {"*"}:
-        return text  # a query of stars alone asks for everything: refused as too broad
+    if "*" in text and set(text.strip()) <= {"*", ":"}:
+        return text  # "*" or "*:*" asks for everything: refused as too broad
     text = text.translate(_DOUBLE_QUOTES).translate(_SINGLE_QUOTES)
     text = _pair_quotes(text, fields)
     text = _text_colons(text, fields)

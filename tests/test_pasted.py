@@ -72,6 +72,7 @@ def test_punctuation_alone_has_no_results_but_is_not_an_error(engine, query):
         ("date:notadate", "cannot understand"),
         ("a*", "too broad"),
         ("*", "too broad"),
+        ("*:*", "too broad"),
     ],
 )
 def test_queries_that_clearly_use_the_syntax_keep_strict_errors(engine, query, message):
