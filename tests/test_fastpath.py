@@ -22,6 +22,7 @@ from searchidx.facets import build_filter
 from searchidx.query import parse_query, plain_query
 
 from .conftest import CORPORA, corpus
+from .helpers import run_cli
 
 HERE = Path(__file__).resolve().parent
 WORDS = ["oil", "gas", "wheat", "corn", "dollar", "bank", "rates", "prices", "market", "union"]
@@ -234,3 +235,27 @@ def test_relevance_topics_rank_as_whoosh(name, tmp_path):
             assert [d for d, _ in ranked] == [d for d, _ in whoosh] or all(
                 abs(a[1] - b[1]) < 1e-9 for a, b in zip(ranked, whoosh) if a[0] != b[0]
             )
+
+
+def test_timeout_is_exit_2_on_the_cli(small):
+    done = run_cli(
+        "query", "oil gas wheat corn", "--index", small.index_dir, SEARCHIDX_QUERY_TIMEOUT="1e-9"
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "searchidx: the query took longer than 1e-09s and was stopped: "
+        "use fewer or rarer words, a phrase, or a filter"
+    ]
+
+
+def test_timeout_is_503_with_json_on_the_api(small, monkeypatch):
+    from web import create_app
+
+    app = create_app({"INDEX": small.index_dir, "TESTING": True})
+    client = app.test_client()
+    assert client.get("/api/search?q=oil+gas").status_code == 200
+    monkeypatch.setenv("SEARCHIDX_QUERY_TIMEOUT", "1e-9")
+    response = client.get("/api/search?q=oil+gas")
+    assert response.status_code == 503
+    assert response.get_json()["error"].startswith("the query took longer than 1e-09s")
+    app.extensions["searchidx"].close()
