@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.query.spans import Span, bisect_spans
 
 from . import postings, ranking
 from .budget import Budget
@@ -150,7 +151,13 @@ class _Segment:
             words = [w for w in q._btexts(self.reader) if w]
             if len(words) == 1:  # Whoosh scores a lone expansion as a plain term (no boost)
                 return self.term(q.fieldname, words[0], 1.0)
-            return _boosted(_union([self.term(q.fieldname, w, 1.0) for w in words]), q.boost)
+            found = _union([self.term(q.fieldname, w, 1.0) for w in words])
+            if _preloaded(len(words), self.leaf.doc_count_all()):
+                # Whoosh's PreloadedOr in a constant-score context gives every match 1.
+                return found[0], np.ones(found[0].size)
+            return _boosted(found, q.boost)
+        if kind is wq.Phrase and q.fieldname in self.schema:
+            return self.phrase(q)
         if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
             return _EMPTY_IDS, _EMPTY_SCORES
         return self.whoosh(q)
@@ -184,6 +191,64 @@ class _Segment:
             )
         return found.ids, scores * boost if boost != 1.0 else scores
 
+    def phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
+        """Return the documents with the words of Q in order, as Phrase.matcher finds them.
+
+        The candidates are the documents with every word (array intersection); positions
+        are decoded for those only, and checked by Whoosh's own span algorithm.
+        """
+        field = self.schema[q.fieldname]
+        if not q.words or not field.format or not field.format.supports("positions"):
+            return self.whoosh(q)  # Whoosh's answer (or its own error)
+        words = []
+        for word in q.words:
+            try:
+                words.append(field.to_bytes(word))
+            except ValueError:
+                return _EMPTY_IDS, _EMPTY_SCORES
+            if (q.fieldname, words[-1]) not in self.reader:
+                return _EMPTY_IDS, _EMPTY_SCORES
+        scored = [self.term(q.fieldname, w, 1.0) for w in words]
+        ids = scored[0][0]
+        for other, _ in scored[1:]:
+            ids = np.intersect1d(ids, other, assume_unique=True)
+        if not ids.size:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        # Each word's score at the candidates, added in Whoosh's order (a binary tree).
+        parts = [sc[np.searchsorted(wids, ids)] for wids, sc in scored]
+        scores = _tree_sum(parts)
+        where = [np.searchsorted(wids, ids) for wids, _ in scored]
+        if q.slop == 1:
+            keep = self.adjacent(q.fieldname, words, where)
+        else:
+            values = [postings.term_values(self.reader, q.fieldname, w) for w in words]
+            decode = field.format.decode_positions
+            keep = np.zeros(ids.size, dtype=bool)
+            for n in range(ids.size):
+                if n % 512 == 0:
+                    self.check_time()
+                spans = [[Span(p) for p in decode(v[int(at[n])])] for v, at in zip(values, where)]
+                keep[n] = bool(_near(spans, q.slop))
+        ids, scores = ids[keep], scores[keep]
+        return ids, scores * q.boost if q.boost != 1.0 else scores
+
+    def adjacent(self, fieldname: str, words: list[bytes], where: list[np.ndarray]) -> np.ndarray:
+        """Return which candidates have WORDS at consecutive positions (a phrase of slop 1).
+
+        WHERE[i][n] is the index of candidate n in word i's postings.  A (candidate,
+        position) pair is one integer, so each step of the chain is one ``np.isin``.
+        """
+        chain = None
+        for word, at in zip(words, where):
+            self.check_time()
+            lists = postings.term_positions(self.reader, fieldname, word)
+            owner, pos = lists.gather(at)
+            keys = (owner << 32) | pos
+            chain = keys if chain is None else chain[np.isin(chain + 1, keys)] + 1
+        keep = np.zeros(where[0].size, dtype=bool)
+        keep[chain >> 32] = True
+        return keep
+
     def whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """Return Q's matches by Whoosh's own matcher (for shapes not vectorised here)."""
         matcher = q.matcher(self.leaf, self.top.context())
@@ -197,6 +262,47 @@ class _Segment:
             if step % 4096 == 0:
                 self.check_time()
         return np.asarray(ids, _INT), np.asarray(scores, np.float64)
+
+
+def _preloaded(clauses: int, segment_docs: int) -> bool:
+    """Return True when Whoosh's Or of CLAUSES matches through an ArrayUnionMatcher.
+
+    ``whoosh.query.Or._matcher`` picks it for a segment of at most 5,000 documents (with
+    more than two clauses) or for 1,024 clauses or more, when nothing needs the current
+    match (as in a search).  It matters for prefix queries, scored as a constant there.
+    """
+    return clauses >= wq.Or.TOO_MANY_CLAUSES or (clauses > 2 and segment_docs <= 5000)
+
+
+def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
+    """Add PARTS pairwise as ``whoosh.util.make_binary_tree`` nests matchers."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
+
+
+def _near(spans: list[list[Span]], slop: int) -> list[Span]:
+    """Return the spans where each word follows the last within SLOP (``SpanNear2``)."""
+    aspans = spans[0]
+    i = 1
+    while i < len(spans) and aspans:
+        bspans = spans[i]
+        found = set()
+        for aspan in aspans:
+            j = bisect_spans(bspans, aspan.start)
+            while j < len(bspans):
+                bspan = bspans[j]
+                j += 1
+                if bspan.end < aspan.start - slop or aspan.start > bspan.start:
+                    continue
+                if bspan.start > aspan.end + slop:
+                    break
+                if 1 <= aspan.distance_to(bspan) <= slop:
+                    found.add(aspan.to(bspan))
+        aspans = sorted(found)
+        i += 1
+    return aspans if i == len(spans) else []
 
 
 def _no_limit() -> None:

@@ -46,6 +46,41 @@ class Postings:
         return self.ids.nbytes + self.weights.nbytes
 
 
+@dataclass(frozen=True)
+class Values:
+    """The encoded value (positions, for text fields) of each posting of a term in a segment."""
+
+    data: bytes  # the values one after another
+    offsets: np.ndarray  # value i is data[offsets[i]:offsets[i + 1]]
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.data) + self.offsets.nbytes
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.data[self.offsets[i] : self.offsets[i + 1]]
+
+
+@dataclass(frozen=True)
+class PositionLists:
+    """The positions of a term in each of its postings, one flat array."""
+
+    offsets: np.ndarray  # posting i's positions are positions[offsets[i]:offsets[i + 1]]
+    positions: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return self.offsets.nbytes + self.positions.nbytes
+
+    def gather(self, postings_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (index into POSTINGS_AT, position) for every position of those postings."""
+        starts = self.offsets[postings_at]
+        counts = self.offsets[postings_at + 1] - starts
+        owner = np.repeat(np.arange(postings_at.size), counts)
+        first = np.repeat(starts - np.cumsum(counts) + counts, counts)
+        return owner, self.positions[first + np.arange(counts.sum())]
+
+
 EMPTY = Postings(np.zeros(0, np.int64), np.zeros(0, np.float64))
 
 
@@ -126,6 +161,23 @@ def term_postings(reader, fieldname: str, btext: bytes) -> Postings:
     return cache().get(key, lambda: _decode(reader, fieldname, btext))
 
 
+def term_values(reader, fieldname: str, btext: bytes) -> Values:
+    """Return the encoded values of FIELDNAME:BTEXT's postings, in posting order."""
+    key = (*segment_key(reader), fieldname, btext, "values")
+    return cache().get(key, lambda: _decode(reader, fieldname, btext, values=True))
+
+
+def term_positions(reader, fieldname: str, btext: bytes) -> PositionLists:
+    """Return the positions of FIELDNAME:BTEXT in each of its postings (a positions field)."""
+    key = (*segment_key(reader), fieldname, btext, "positions")
+
+    def load():
+        values = term_values(reader, fieldname, btext)
+        return _positions(values, reader.schema[fieldname].format.decode_positions)
+
+    return cache().get(key, load)
+
+
 def field_lengths(reader, fieldname: str) -> np.ndarray | None:
     """Return each document's length of FIELDNAME as Whoosh scores it, or None (no column)."""
     key = (*segment_key(reader), fieldname, None)
@@ -162,15 +214,20 @@ def _lengths(reader, fieldname: str) -> np.ndarray:
     return _BYTE_LENGTHS[codes]
 
 
-def _decode(reader, fieldname: str, btext: bytes) -> Postings:
-    """Read every block of FIELDNAME:BTEXT's posting list from the segment's files."""
+def _decode(reader, fieldname: str, btext: bytes, values: bool = False):
+    """Read every block of FIELDNAME:BTEXT's posting list from the segment's files.
+
+    Return its Postings, or with VALUES its Values.
+    """
     terms = reader._terms
     try:
         info = terms.term_info(fieldname, btext)
     except (KeyError, TermNotFound):
-        return EMPTY
+        return _values([]) if values else EMPTY
     if info.is_inlined():
-        ids, weights, _ = info.inlined_postings()
+        ids, weights, found = info.inlined_postings()
+        if values:
+            return _values(found)
         return Postings(np.asarray(ids, np.int64), np.asarray(weights, np.float64))
     offset, length = info.extent()
     if isinstance(length, tuple):  # Whoosh reads the stored length back as a 1-tuple
@@ -178,7 +235,7 @@ def _decode(reader, fieldname: str, btext: bytes) -> Postings:
     raw = terms._postfile.get(offset, length)
     if raw[:4] != _MAGIC:
         raise ValueError(f"not a Whoosh 3 posting list: {fieldname}:{btext!r}")
-    id_parts, weight_parts = [], []
+    id_parts, weight_parts, value_parts = [], [], []
     pos = 4
     last = False
     while not last:
@@ -191,7 +248,11 @@ def _decode(reader, fieldname: str, btext: bytes) -> Postings:
         data = bytes(view[unpickler_pos:])
         if compressed:
             data = zlib.decompress(data)
-        ids, weights, _values = pickle.loads(data)
+        ids, weights, found = pickle.loads(data)
+        if values:
+            value_parts.extend(found)
+            pos = end
+            continue
         id_parts.append(ids)
         if weights is None:
             weight_parts.append(np.ones(count))
@@ -200,6 +261,8 @@ def _decode(reader, fieldname: str, btext: bytes) -> Postings:
         else:
             weight_parts.append(weights)
         pos = end
+    if values:
+        return _values(value_parts)
     ids = np.cumsum(np.concatenate([np.asarray(p, np.int64) for p in id_parts]))
     # Each block's ids are deltas from the block's start (base 0), so undo per block.
     starts = np.cumsum([0] + [len(p) for p in id_parts[:-1]])
@@ -208,6 +271,20 @@ def _decode(reader, fieldname: str, btext: bytes) -> Postings:
         ids = ids - bases
     weights = np.concatenate([np.asarray(w, np.float64) for w in weight_parts])
     return Postings(ids, weights)
+
+
+def _positions(values: Values, decode) -> PositionLists:
+    lists = [decode(values[i]) for i in range(len(values.offsets) - 1)]
+    offsets = np.zeros(len(lists) + 1, np.int64)
+    np.cumsum([len(p) for p in lists], out=offsets[1:])
+    flat = np.fromiter((p for one in lists for p in one), np.int64, count=int(offsets[-1]))
+    return PositionLists(offsets, flat)
+
+
+def _values(found) -> Values:
+    offsets = np.zeros(len(found) + 1, np.int64)
+    np.cumsum([len(v) for v in found], out=offsets[1:])
+    return Values(b"".join(found), offsets)
 
 
 def _load_prefix(view: memoryview) -> tuple[int, tuple]:
