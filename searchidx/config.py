@@ -60,6 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_mb", 64, None, "Larger files are skipped, in MB."),
     Setting("host", "127.0.0.1", "SEARCHIDX_HOST", "Address the web server binds to."),
     Setting("port", 5000, "SEARCHIDX_PORT", "Port the web server listens on."),
+    Setting("workers", 1, "SEARCHIDX_WORKERS", "Web server processes (2 uses both cores of 2)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -322,6 +322,12 @@ def _union(parts):
         return parts[0]
     ids = np.concatenate([p[0] for p in parts])
     scores = np.concatenate([p[1] for p in parts])
+    size = int(max(p[0][-1] for p in parts)) + 1
+    if size <= 64 * ids.size:
+        # Dense: one slot per document number (cheaper than sorting when matches are many).
+        summed = np.bincount(ids, weights=scores, minlength=size)
+        unique = np.flatnonzero(np.bincount(ids, minlength=size))
+        return unique, summed[unique]
     unique, inverse = np.unique(ids, return_inverse=True)
     return unique, np.bincount(inverse, weights=scores, minlength=unique.size)
 

@@ -135,11 +135,13 @@ class Engine:
         started = time.perf_counter()
         page_size = int(setting("page_size")) if page_size is None else page_size
         _check_page(page, page_size, sort)
-        budget = Budget()
         searcher = self._current()
         q = parse_query(query, searcher.schema, self.title_boost, int(setting("max_query_length")))
         check_expansions(q, searcher.reader())
         narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
+        # From here: parsing is bounded by the query's length (the first parse of a process
+        # also loads the stemmer, which is no query's fault).
+        budget = Budget()
         groups = facet_names(searcher.schema) if facets else []
         found = None if sort == "date" else fastpath.try_run(searcher, q, narrow, budget)
         if found is not None:

@@ -43,9 +43,8 @@ def benchmark_queries() -> list[str]:
 def reference(searcher, q, narrow=None) -> list[tuple[int, float]]:
     """Return every match of Q as (docnum, score), ranked by Whoosh's matchers.
 
-    Whoosh's AndNotMatcher yields the first document of a segment even when the NOT side
-    matches it (``union AND oil NOT oil`` finds one document per segment), and its NOT a
-    deleted one: those are dropped by the set algebra of ``counting.matching_docs``.
+    Whoosh's NOT on its own can yield a deleted document (the last of a segment): those
+    are dropped by the set algebra of ``counting.matching_docs``.
     """
     collector = UnlimitedCollector()
     outer = collector if narrow is None else FilterCollector(collector, allow=narrow)
