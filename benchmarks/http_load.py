@@ -174,12 +174,31 @@ def percentile(values: list[float], p: float) -> float | None:
     return s[max(0, -(-len(s) * p // 100) - 1)]
 
 
+def warm(server: Server, queries: list[str], connections: int = 4) -> int:
+    """Send every query on CONNECTIONS connections at once (reaching every worker process).
+
+    Return the number of answers that were not 200.
+    """
+    errors = [0]
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        for q in queries:
+            errors[0] += _get(conn, q)[0] != 200
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors[0]
+
+
 def latency(server: Server, queries: list[str], rounds: int) -> dict:
-    """Time each query ROUNDS times, one at a time, after a warm-up round."""
+    """Time each query ROUNDS times, one at a time, after a warm-up round (every worker)."""
+    errors = warm(server, queries)
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    errors = 0
-    for q in queries:
-        errors += _get(conn, q)[0] != 200
     samples: dict[str, list[float]] = {q: [] for q in queries}
     for _ in range(rounds):
         for q in queries:
@@ -190,7 +209,7 @@ def latency(server: Server, queries: list[str], rounds: int) -> dict:
     return {
         "p50_ms": percentile(flat, 50),
         "p95_ms": percentile(flat, 95),
-        "errors": errors,
+        "warmup_errors": errors,
         "per_query_median_ms": {q: sorted(v)[len(v) // 2] for q, v in samples.items()},
     }
 
