@@ -276,4 +276,6 @@ def test_timeout_is_503_with_json_on_the_api(small, monkeypatch):
     response = client.get("/api/search?q=oil+gas")
     assert response.status_code == 503
     assert response.get_json()["error"].startswith("the query took longer than 1e-09s")
+    page = client.get("/search?q=oil+gas")  # the results page says it in one line too
+    assert page.status_code == 503 and b"the query took longer than 1e-09s" in page.data
     app.extensions["searchidx"].close()
