@@ -14,6 +14,16 @@ The scores are Whoosh's: the idf comes from the searcher's weighting model
 (``ranking.NewsBM25.idf``, cached by the searcher), the term score from ``ranking.bm25``
 with the model's B and K1.  Ties are broken as Whoosh's collectors do: the lower document
 number first.  ``tests/test_fastpath.py`` compares both paths.
+
+Plugging in (``Engine.search`` and ``Engine.rank`` call ``try_run`` then ``Matches.top``):
+``Matches.segments`` is the per-segment matching documents (segment reader, ascending numpy
+docnums, deleted and filtered-out ones removed), the shape ``counting.matching_docs`` has
+(with sets) and ``facets.count_values`` takes; ``Matches.scores`` the scores beside them.
+A stage that drops documents (collapsing duplicates) can narrow both arrays per segment
+before ``top``; one that counts (a timeline) can read ``segments`` as facets do; a re-rank
+takes ``top(n)`` and reads positions with ``postings.term_positions``.  Per-segment arrays
+of its own (a column per document) belong in ``postings.cache()`` under
+``(*postings.segment_key(reader), name, None)``: segments never change.
 """
 
 from __future__ import annotations
