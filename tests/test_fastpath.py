@@ -214,6 +214,37 @@ def test_cache_is_bounded():
     assert cache.get(4, lambda: None) is arrays[4] and cache.hits == 1
 
 
+def test_a_slow_search_does_not_hold_up_another(small, monkeypatch):
+    import threading
+
+    postings.cache().clear()
+    inside, release = threading.Event(), threading.Event()
+    decode = postings._decode
+
+    def slow(reader, fieldname, btext, values=False):
+        if btext == b"wheat":  # the slow query waits here until the other has finished
+            inside.set()
+            release.wait(30)
+        return decode(reader, fieldname, btext, values)
+
+    monkeypatch.setattr(postings, "_decode", slow)
+    slow_result = []
+    thread = threading.Thread(target=lambda: slow_result.append(small.search("wheat")))
+    thread.start()
+    try:
+        assert inside.wait(30)
+        other = []
+        second = threading.Thread(target=lambda: other.append(small.search("dollar")))
+        second.start()
+        second.join(20)  # (with one lock around searches this would wait for "wheat")
+        assert other and other[0].total > 0, "a search waited for another"
+        assert thread.is_alive() and not slow_result
+    finally:
+        release.set()
+        thread.join(30)
+    assert slow_result[0].total > 0
+
+
 def test_each_thread_has_its_own_searcher(small):
     import threading
 
