@@ -7,6 +7,9 @@ One run measures, per corpus (BBC, Reuters by default), for searchidx and FTS5:
 * index size on disk and peak RSS while building;
 * query latency p50/p95 over ``benchmarks/queries.txt`` (top 10 with snippets,
   warm, through the Python API, several rounds);
+* through HTTP (``http_load``): ``/api/search`` p50/p95 of ``searchidx serve --workers 2``
+  against FTS5 behind the same kind of server (waitress), and load runs with 8 and 32
+  concurrent clients (throughput, p50/p95, errors, server CPU use); ``--no-http`` skips it;
 * the ratio searchidx / FTS5 of each figure (above 1 means searchidx is slower,
   bigger or hungrier).
 
@@ -57,6 +60,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import fts5  # noqa: E402
+import http_load  # noqa: E402
 import news  # noqa: E402
 
 REPO_ROOT = HERE.parent
@@ -342,6 +346,12 @@ def bench_corpus(name: str, docs: list[dict], args, queries) -> dict:
         if sidx["queries"]["totals"][a] != f5["queries"]["totals"][b]
     }
 
+    if args.http:
+        print(f"  HTTP /api/search and load ({args.load_clients} clients) ...", flush=True)
+        out["http"] = http_load.compare(
+            main_index, db, pairs, args.rounds, args.load_clients, args.per_client, args.workers
+        )
+
     print("  no-op re-index ...", flush=True)
     sidx["noop"] = sidx_index(main_index, inputs, args.jobs[0], rebuild=False)
     f5["noop"] = fts5_index(db, inputs, "update")
@@ -413,6 +423,11 @@ def bench_scale(base: list[dict], factors: list[int], args, queries) -> list[dic
         eng = fts5.Fts5Engine(work / "fts5.db")
         fq = time_queries(eng, [b for _, b in queries], args.scale_rounds)
         eng.close()
+        if args.http:
+            row["http"] = http_load.compare(
+                work / "searchidx", work / "fts5.db", queries, args.scale_rounds,
+                args.load_clients, args.per_client, args.workers,
+            )  # fmt: skip
         for side, b, q, idx in (
             ("searchidx", s, sq, work / "searchidx"),
             ("fts5", f, fq, work / "fts5.db"),
@@ -654,8 +669,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale-rounds", type=int, default=3)
     ap.add_argument("--keep", action="store_true", help="keep scale-curve indexes")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument(
+        "--no-http", dest="http", action="store_false", help="skip the HTTP latency and load runs"
+    )
+    ap.add_argument("--load-clients", default="8,32", help="concurrent clients of the load runs")
+    ap.add_argument("--per-client", type=int, default=10, help="requests per load client")
+    ap.add_argument("--workers", type=int, default=2, help="searchidx serve --workers")
     args = ap.parse_args(argv)
     args.jobs = [int(j) for j in args.jobs.split(",")]
+    args.load_clients = [int(c) for c in args.load_clients.split(",")]
     queries = load_queries()
     result: dict = {
         "meta": meta(),
@@ -693,6 +715,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, res in result["corpora"].items():
         print()
         print(corpus_table(name, res, args.jobs))
+        if res.get("http"):
+            print(f"HTTP, searchidx serve --workers {args.workers} vs FTS5 behind waitress:")
+            print(http_load.table(res["http"]))
         if res["totals_differ"]:
             print(
                 f"  {len(res['totals_differ'])} queries differ in hit count "
@@ -701,6 +726,10 @@ def main(argv: list[str] | None = None) -> int:
     if result.get("scale"):
         print(f"\nscale curve (searchidx --jobs {max(args.jobs)})")
         print(scale_table(result["scale"]))
+        for row in result["scale"]:
+            if row.get("http"):
+                print(f"HTTP at {row['docs']:,} documents:")
+                print(http_load.table(row["http"]))
     print(
         f"\nwrote {args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out}"
     )

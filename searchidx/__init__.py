@@ -12,7 +12,13 @@ The command line (``searchidx.cli``) and the web app (``web``) only call this AP
 __version__ = "0.1.0"
 
 from .documents import Document, Hit, SearchResult  # noqa: E402
-from .errors import IndexUnavailable, IngestError, QueryError, SearchidxError  # noqa: E402
+from .errors import (  # noqa: E402
+    IndexUnavailable,
+    IngestError,
+    QueryError,
+    QueryTimeout,
+    SearchidxError,
+)
 from .indexer import IndexSummary, index_paths  # noqa: E402
 from .search import Engine  # noqa: E402
 
@@ -24,6 +30,7 @@ __all__ = [
     "IndexUnavailable",
     "IngestError",
     "QueryError",
+    "QueryTimeout",
     "SearchResult",
     "SearchidxError",
     "index_paths",

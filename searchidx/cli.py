@@ -391,28 +391,46 @@ def batch(topics, limit, tag, expand, index_dir):
 @click.option(
     "--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
 )
+@click.option(
+    "--workers",
+    default=lambda: int(setting("workers")),
+    envvar=envvar("workers"),
+    show_envvar=True,
+    type=click.IntRange(1, 64),
+    help=help_text("workers") + "  [default: 1]",
+)
 @index_option
-def serve(host, port, threads, index_dir):
+def serve(host, port, threads, workers, index_dir):
     """Serve the search page and the JSON API over HTTP (with waitress).
 
     Binds 127.0.0.1 unless --host says otherwise.  Documents indexed while the server runs
-    are searchable at once: no restart is needed.
+    are searchable at once: no restart is needed.  --workers 2 serves from two processes
+    (one per CPU core).
 
         searchidx serve --port 8000 --index index
     """
     from waitress import create_server  # the core does not need the web stack to import
 
-    from web import create_app
+    from web import create_app, serving
 
     with _engine(index_dir) as engine:
         documents = engine.doc_count()  # fail now, in one line, if the index cannot be read
+    shown = f"[{host}]" if ":" in host else host
+
+    def announce(port: int) -> None:
+        click.echo(
+            f"Serving {documents:,} document{'' if documents == 1 else 's'} from {index_dir} at "
+            f"http://{shown}:{port}/  (Ctrl+C to stop)"
+        )
+
+    if workers > 1:
+        serving.run_workers(
+            lambda: create_app({"INDEX": index_dir}), host, port, threads, workers, announce
+        )
+        return
     app = create_app({"INDEX": index_dir})
     server = create_server(app, host=host, port=port, threads=threads, ident="searchidx")
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(
-        f"Serving {documents:,} document{'' if documents == 1 else 's'} from {index_dir} at "
-        f"http://{shown}:{server.effective_port}/  (Ctrl+C to stop)"
-    )
+    announce(server.effective_port)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -39,6 +39,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_results", 10_000, None, "Deepest result a page may reach (page x page size)."),
     Setting("max_query_length", 1_000, None, "Longest query string accepted, in characters."),
     Setting("facet_values", 20, None, "Most values listed for each facet (sources, years)."),
+    Setting(
+        "posting_cache_mb",
+        256,
+        "SEARCHIDX_POSTING_CACHE_MB",
+        "Memory for decoded posting lists kept between searches, in MB.",
+    ),
+    Setting(
+        "query_timeout",
+        1.0,
+        "SEARCHIDX_QUERY_TIMEOUT",
+        "Seconds one search may run before it stops with an error (0: no limit).",
+    ),
     Setting("snippet_chars", 200, None, "Length of one snippet fragment, in characters."),
     Setting("snippet_fragments", 3, None, "Most fragments in a snippet."),
     Setting(
@@ -48,6 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_mb", 64, None, "Larger files are skipped, in MB."),
     Setting("host", "127.0.0.1", "SEARCHIDX_HOST", "Address the web server binds to."),
     Setting("port", 5000, "SEARCHIDX_PORT", "Port the web server listens on."),
+    Setting("workers", 1, "SEARCHIDX_WORKERS", "Web server processes (2 uses both cores of 2)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

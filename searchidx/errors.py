@@ -15,3 +15,7 @@ class IngestError(SearchidxError):
 
 class IndexUnavailable(SearchidxError):
     """The index is missing, locked by another writer, or unreadable."""
+
+
+class QueryTimeout(QueryError):
+    """The search ran past the time limit of one query (setting ``query_timeout``)."""

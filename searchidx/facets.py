@@ -18,6 +18,7 @@ from array import array
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+import numpy as np
 from whoosh import query as wq
 
 from .counting import term_docs
@@ -132,7 +133,8 @@ def _value_array(reader, field: str) -> tuple[array, list[str]]:
 def count_values(segments, names, limit: int) -> dict[str, list[FacetValue]]:
     """Return the LIMIT most frequent values of each facet in NAMES among SEGMENTS' documents.
 
-    SEGMENTS is ``counting.matching_docs``: (segment reader, document numbers) pairs.
+    SEGMENTS is ``counting.matching_docs``: (segment reader, document numbers) pairs; the
+    numbers are a set, or an ascending numpy array (``fastpath.Matches.segments``).
     Sources come by count (then name); years newest first.
     """
     counts: dict[str, list[FacetValue]] = {}
@@ -140,8 +142,15 @@ def count_values(segments, names, limit: int) -> dict[str, list[FacetValue]]:
         field = FACET_FIELDS[name]
         tally: Counter[str] = Counter()
         for reader, docs in segments:
-            if docs and field in reader.schema:
+            if len(docs) and field in reader.schema:
                 numbers, values = _value_array(reader, field)
+                if isinstance(docs, np.ndarray):  # from searchidx.fastpath: count in numpy
+                    per_value = np.bincount(
+                        np.frombuffer(numbers, dtype=np.uint32)[docs], minlength=len(values)
+                    )
+                    for number in np.flatnonzero(per_value):
+                        tally[values[number]] += int(per_value[number])
+                    continue
                 for number, n in Counter(map(numbers.__getitem__, docs)).items():
                     tally[values[number]] += n
         found = [FacetValue(str(v), int(c)) for v, c in tally.items() if v not in (None, "", b"")]

@@ -24,13 +24,42 @@ from whoosh import scoring
 from .config import setting
 
 
+def idf(n: int, df: int) -> float:
+    """Return the weight of a term found in DF of N documents (deleted ones counted)."""
+    return log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def bm25(idf: float, tf, length, avg_length: float, b: float, k1: float):
+    """Return the BM25 score of a term with weight IDF, frequency TF in a field of LENGTH.
+
+    TF and LENGTH may be numbers or numpy arrays (``searchidx.fastpath`` scores whole
+    posting lists at once); the operations are Whoosh's own, in its order, so both give
+    the same floating-point result.
+    """
+    return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / avg_length)))
+
+
 class NewsBM25(scoring.BM25F):
     """Whoosh's per-field BM25 with the standard (Robertson/Sparck Jones) idf."""
 
     def idf(self, searcher, fieldname, text):
-        n = searcher.doc_count_all()
-        df = searcher.doc_frequency(fieldname, text)
-        return log(1.0 + (n - df + 0.5) / (df + 0.5))
+        return idf(searcher.doc_count_all(), searcher.doc_frequency(fieldname, text))
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if not searcher.schema[fieldname].scorable:
+            return scoring.WeightScorer.for_(searcher, fieldname, text)
+        return _Scorer(searcher, fieldname, text, self.field_b(fieldname), self.K1, qf=qf)
+
+    def field_b(self, fieldname: str) -> float:
+        """Return the length normalisation B used for FIELDNAME."""
+        return self._field_B.get(fieldname, self.B)
+
+
+class _Scorer(scoring.BM25FScorer):
+    """Whoosh's BM25F scorer, scoring with ``bm25`` above."""
+
+    def _score(self, weight, length):
+        return bm25(self.idf, weight, length, self.avgfl, self.B, self.K1)
 
 
 def weighting() -> scoring.WeightingModel:

@@ -17,7 +17,8 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, UnlimitedCollector
 from whoosh.query import Every
 
-from . import ranking, spelling, storage
+from . import fastpath, ranking, spelling, storage
+from .budget import Budget, BudgetCollector
 from .config import setting
 from .counting import Recorder, matching_docs
 from .documents import Document, Hit, SearchResult
@@ -62,31 +63,42 @@ def _hit(fields: dict, score: float, snippet_of) -> Hit:
 
 
 class Engine:
-    """Search one index.  Safe to share between threads (searches take turns)."""
+    """Search one index.  Safe to share between threads, which search at the same time.
+
+    Each thread gets its own Whoosh searcher (Whoosh's readers seek in shared file
+    handles, so one searcher must not serve two threads at once); decoded posting lists
+    are shared by all of them (``searchidx.postings``).
+    """
 
     def __init__(self, index_dir: str | os.PathLike | None = None):
         self.index_dir = os.fspath(index_dir or setting("index"))
-        self._lock = threading.RLock()
-        self._searcher = None
+        self._lock = threading.Lock()  # guards _searchers, never held while searching
+        self._local = threading.local()
+        self._searchers: dict[int, object] = {}
         self.weighting = ranking.weighting()
         self.title_boost = float(setting("title_boost"))
 
     # -- plumbing -------------------------------------------------------------------------
 
     def _current(self):
-        """Return a searcher on the newest generation of the index (the lock is held)."""
-        if self._searcher is None:
-            self._searcher = storage.open_index(self.index_dir).searcher(weighting=self.weighting)
+        """Return this thread's searcher, on the newest generation of the index."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = storage.open_index(self.index_dir).searcher(weighting=self.weighting)
         else:
-            self._searcher = self._searcher.refresh()
-        return self._searcher
+            searcher = searcher.refresh()
+        self._local.searcher = searcher
+        with self._lock:
+            self._searchers[threading.get_ident()] = searcher
+        return searcher
 
     def close(self) -> None:
-        """Release the open searcher."""
+        """Release the open searchers (of every thread)."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            searchers, self._searchers = list(self._searchers.values()), {}
+        self._local = threading.local()
+        for searcher in searchers:
+            searcher.close()
 
     def __enter__(self):
         return self
@@ -96,8 +108,7 @@ class Engine:
 
     @property
     def stemmer(self) -> str:
-        with self._lock:
-            return self._current().schema["body"].analyzer.stemmer
+        return self._current().schema["body"].analyzer.stemmer
 
     # -- searching ------------------------------------------------------------------------
 
@@ -124,40 +135,35 @@ class Engine:
         started = time.perf_counter()
         page_size = int(setting("page_size")) if page_size is None else page_size
         _check_page(page, page_size, sort)
-        with self._lock:
-            searcher = self._current()
-            q = parse_query(
-                query, searcher.schema, self.title_boost, int(setting("max_query_length"))
+        searcher = self._current()
+        q = parse_query(query, searcher.schema, self.title_boost, int(setting("max_query_length")))
+        check_expansions(q, searcher.reader())
+        narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
+        # From here: parsing is bounded by the query's length (the first parse of a process
+        # also loads the stemmer, which is no query's fault).
+        budget = Budget()
+        groups = facet_names(searcher.schema) if facets else []
+        found = None if sort == "date" else fastpath.try_run(searcher, q, narrow, budget)
+        if found is not None:
+            segments = found.segments
+            ranked = found.top(page * page_size)[(page - 1) * page_size :]
+            shown = [(searcher.stored_fields(docnum), score) for docnum, score in ranked]
+        else:
+            segments, shown = _whoosh_search(
+                searcher, q, narrow, page, page_size, sort, groups, budget
             )
-            check_expansions(q, searcher.reader())
-            narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
-            groups = facet_names(searcher.schema) if facets else []
-            sortedby = "date" if sort == "date" else None
-            recorder = Recorder(_collector(searcher, page * page_size, sortedby, bool(groups)))
-            collector = recorder if narrow is None else FilterCollector(recorder, allow=narrow)
-            searcher.search_with_collector(q, collector)
-            results = collector.results()
-            if recorder.complete():
-                # Every match was collected (and noted): no second pass is needed.
-                segments = recorder.segments
-            else:
-                # Blocks were skipped: the matching documents as sets, by set algebra.
-                segments = matching_docs(searcher, q if narrow is None else wq.And([q, narrow]))
-            total = sum(len(docs) for _, docs in segments)
-            counts = count_values(segments, groups, int(setting("facet_values")))
-            spec = match_spec(q, searcher.reader())
-            snippet_of = partial(
-                make_snippet,
-                spec=spec,
-                stemmer=searcher.schema["body"].analyzer.stemmer,
-                size=int(setting("snippet_chars")),
-                max_fragments=int(setting("snippet_fragments")),
-            )
-            hits = [
-                _hit(hit.fields(), float(hit.score or 0.0), snippet_of)
-                for hit in results[(page - 1) * page_size : page * page_size]
-            ]
-            suggestion = self._suggest(query, searcher) if total < page_size else None
+        total = sum(len(docs) for _, docs in segments)
+        counts = count_values(segments, groups, int(setting("facet_values")))
+        spec = match_spec(q, searcher.reader())
+        snippet_of = partial(
+            make_snippet,
+            spec=spec,
+            stemmer=searcher.schema["body"].analyzer.stemmer,
+            size=int(setting("snippet_chars")),
+            max_fragments=int(setting("snippet_fragments")),
+        )
+        hits = [_hit(fields, score, snippet_of) for fields, score in shown]
+        suggestion = self._suggest(query, searcher) if total < page_size else None
         return SearchResult(
             query=query,
             total=total,
@@ -176,12 +182,14 @@ class Engine:
 
         EXPAND > 0 adds that many feedback words from the first results (ranking.expand).
         """
-        with self._lock:
-            searcher = self._current()
-            q = plain_query(text, searcher.schema, self.title_boost)
-            q = ranking.expand(searcher, q, expand)
-            results = searcher.search(q, limit=limit)
-            return [(hit["id"], float(hit.score or 0.0)) for hit in results]
+        searcher = self._current()
+        q = plain_query(text, searcher.schema, self.title_boost)
+        q = ranking.expand(searcher, q, expand)
+        found = fastpath.try_run(searcher, q, None, None)
+        if found is not None:
+            return [(searcher.stored_fields(d)["id"], s) for d, s in found.top(limit)]
+        results = searcher.search(q, limit=limit)
+        return [(hit["id"], float(hit.score or 0.0)) for hit in results]
 
     def _suggest(self, query: str, searcher) -> str | None:
         """Return QUERY with unknown words replaced by close index words, or None."""
@@ -214,8 +222,7 @@ class Engine:
 
     def document(self, doc_id: str) -> Document | None:
         """Return the stored document with id DOC_ID, or None."""
-        with self._lock:
-            fields = self._current().document(id=doc_id)
+        fields = self._current().document(id=doc_id)
         return _stored_document(fields) if fields else None
 
     def highlight(
@@ -236,45 +243,64 @@ class Engine:
         One lookup and one parse for all the fields; None when there is no such document.
         Raises QueryError for a query that cannot be parsed.
         """
-        with self._lock:
-            searcher = self._current()
-            stored = searcher.document(id=doc_id)
-            if not stored:
-                return None
-            q = parse_query(
-                query, searcher.schema, self.title_boost, int(setting("max_query_length"))
-            )
-            check_expansions(q, searcher.reader())
-            spec = match_spec(q, searcher.reader())
-            stemmer = searcher.schema["body"].analyzer.stemmer
+        searcher = self._current()
+        stored = searcher.document(id=doc_id)
+        if not stored:
+            return None
+        q = parse_query(query, searcher.schema, self.title_boost, int(setting("max_query_length")))
+        check_expansions(q, searcher.reader())
+        spec = match_spec(q, searcher.reader())
+        stemmer = searcher.schema["body"].analyzer.stemmer
         parts = {name: highlight_parts(stored.get(name, ""), spec, stemmer) for name in fields}
         return _stored_document(stored), parts
 
     def doc_count(self) -> int:
         """Return the number of documents in the index (cheap: no terms are read)."""
-        with self._lock:
-            return self._current().doc_count()
+        return self._current().doc_count()
 
     def stats(self) -> dict:
         """Return counts and facts about the index."""
-        with self._lock:
-            searcher = self._current()
-            reader = searcher.reader()
-            newest = None
-            if searcher.doc_count():
-                top = searcher.search(Every(), limit=1, sortedby="date", reverse=True)
-                newest = top[0].get("date") if len(top) else None
-            info = {
-                "index": os.path.abspath(self.index_dir),
-                "documents": searcher.doc_count(),
-                "files": len(recorded_files(reader)),
-                "terms": sum(1 for _ in reader.lexicon("body")),
-                "segments": len(reader.leaf_readers()),
-                "size_bytes": storage.size_on_disk(self.index_dir),
-                "stemmer": searcher.schema["body"].analyzer.stemmer,
-                "newest_date": newest.isoformat() if isinstance(newest, datetime) else None,
-            }
+        searcher = self._current()
+        reader = searcher.reader()
+        newest = None
+        if searcher.doc_count():
+            top = searcher.search(Every(), limit=1, sortedby="date", reverse=True)
+            newest = top[0].get("date") if len(top) else None
+        info = {
+            "index": os.path.abspath(self.index_dir),
+            "documents": searcher.doc_count(),
+            "files": len(recorded_files(reader)),
+            "terms": sum(1 for _ in reader.lexicon("body")),
+            "segments": len(reader.leaf_readers()),
+            "size_bytes": storage.size_on_disk(self.index_dir),
+            "stemmer": searcher.schema["body"].analyzer.stemmer,
+            "newest_date": newest.isoformat() if isinstance(newest, datetime) else None,
+        }
         return info
+
+
+def _whoosh_search(searcher, q, narrow, page, page_size, sort, groups, budget):
+    """Return (matching docs per segment, [(stored fields, score)] of the page) by Whoosh."""
+    sortedby = "date" if sort == "date" else None
+    limited = BudgetCollector(
+        _collector(searcher, page * page_size, sortedby, bool(groups)), budget
+    )
+    recorder = Recorder(limited)
+    collector = recorder if narrow is None else FilterCollector(recorder, allow=narrow)
+    searcher.search_with_collector(q, collector)
+    results = collector.results()
+    if recorder.complete():
+        # Every match was collected (and noted): no second pass is needed.  Whoosh's NOT
+        # can yield a deleted document (the last of a segment): not counted.
+        segments = [
+            (reader, docs - reader.deleted_docs_set if reader.has_deletions() else docs)
+            for reader, docs in recorder.segments
+        ]
+    else:
+        # Blocks were skipped: the matching documents as sets, by set algebra.
+        segments = matching_docs(searcher, q if narrow is None else wq.And([q, narrow]))
+    shown = results[(page - 1) * page_size : page * page_size]
+    return segments, [(hit.fields(), float(hit.score or 0.0)) for hit in shown]
 
 
 def _applied(**filters) -> dict[str, str]:

@@ -14,11 +14,17 @@ exists, so the answer is remembered per reader.
 layers of Python per call; it is called once per posting while a segment is written (for the
 block statistics) and once per scored document while searching (BM25 length
 normalisation).  The column (one byte per document) is read once per reader into ``bytes``.
+
+3. ``AndNotMatcher._find_first`` skips the first document of A only when B's first document is
+the same one, so when B starts lower, A's first document is yielded even if B has it:
+``union AND oil NOT oil`` found one document in each segment, and ``oil OR (union NOT oil)``
+scored that document twice.  The first position is found as every later one is.
 """
 
 from __future__ import annotations
 
 from whoosh.codec import whoosh3
+from whoosh.matching import binary
 from whoosh.util.numeric import byte_to_length
 
 _original_has_column = whoosh3.W3PerDocReader.has_column
@@ -53,18 +59,29 @@ def _doc_field_length(self, docnum, fieldname, default=0):
     return None  # what Whoosh returns for a stored length of 0
 
 
+def _find_first(self):
+    """Move to the first document of A that B does not match."""
+    if self.a.is_active() and self.b.is_active():
+        self._find_next()
+
+
 _FIXES = {"has_column": _has_column, "doc_field_length": _doc_field_length}
+_MATCHER_FIXES = {"_find_first": _find_first}
 
 
 def apply() -> None:
     """Install the corrections (idempotent)."""
     for name, function in _FIXES.items():
         setattr(whoosh3.W3PerDocReader, name, function)
+    for name, function in _MATCHER_FIXES.items():
+        setattr(binary.AndNotMatcher, name, function)
 
 
 def applied() -> bool:
     """Return True when the corrections are installed."""
-    return all(getattr(whoosh3.W3PerDocReader, n) is f for n, f in _FIXES.items())
+    return all(getattr(whoosh3.W3PerDocReader, n) is f for n, f in _FIXES.items()) and all(
+        getattr(binary.AndNotMatcher, n) is f for n, f in _MATCHER_FIXES.items()
+    )
 
 
 apply()

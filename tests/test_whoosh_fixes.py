@@ -32,3 +32,21 @@ def test_field_lengths_are_whooshs_own(tmp_path, articles):
                 expected = whoosh_fixes._original_doc_field_length(perdoc, docnum, field, 7)
                 assert perdoc.doc_field_length(docnum, field, 7) == expected
         assert perdoc.doc_field_length(0, "body") > 0
+
+
+def test_and_not_skips_a_first_document_the_negation_matches(tmp_path):
+    # "a.txt" has only the negated word, "b.txt" both: the negation's first document comes
+    # before the first of "union", which Whoosh's AndNotMatcher then yielded anyway.
+    from whoosh import query as wq
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Aardvark\n\noil\n")
+    (folder / "b.txt").write_text("Zebra\n\nunion oil\n")
+    (folder / "c.txt").write_text("Yak\n\nunion\n")
+    index_paths(tmp_path / "index", [folder])
+    with storage.open_index(tmp_path / "index").searcher() as searcher:
+        union, oil = wq.Term("body", "union"), wq.Term("body", "oil")
+        ids = {searcher.stored_fields(d)["id"] for d in wq.AndNot(union, oil).docs(searcher)}
+        hits = searcher.search(wq.AndNot(union, oil))
+        assert ids == {h["id"] for h in hits} == {"articles/c.txt"}

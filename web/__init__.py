@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from searchidx import Engine, IndexUnavailable, QueryError
+from searchidx import Engine, IndexUnavailable, QueryError, QueryTimeout
 from searchidx.config import setting
 
 SECURITY_HEADERS = {
@@ -51,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         return response
 
     app.register_error_handler(QueryError, lambda exc: _error(400, str(exc)))
+    # Over the time budget: the server is busy, not the query wrong.
+    app.register_error_handler(QueryTimeout, lambda exc: _error(503, str(exc)))
     app.register_error_handler(IndexUnavailable, lambda exc: _error(503, str(exc)))
     app.register_error_handler(HTTPException, lambda exc: _error(exc.code or 500, exc.description))
     app.register_error_handler(Exception, _unexpected)

@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 
-from searchidx import IndexUnavailable, QueryError
+from searchidx import IndexUnavailable, QueryError, QueryTimeout
 from searchidx.config import setting
 from searchidx.search import SORTS
 
@@ -154,7 +154,8 @@ def search():
             **_narrowed(filters),
         )
     except QueryError as exc:
-        return render_template("results.html", error=str(exc), **context), 400
+        status = 503 if isinstance(exc, QueryTimeout) else 400
+        return render_template("results.html", error=str(exc), **context), status
     # The last page a link may point to: no page past the end, none deeper than served.
     last = max(1, min(result.pages, int(setting("max_results")) // result.page_size))
     past_end = bool(result.total) and not result.hits
