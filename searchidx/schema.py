@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import NewsAnalyzer
 
@@ -32,4 +32,8 @@ def build_schema(stemmer: str = "porter") -> Schema:
         year=ID(sortable=True),  # of the date, for counting and filtering by year
         url=ID(stored=True),
         position=STORED(),
+        # Copies of one story (searchidx.duplicates): the text's LSH band keys, to find an
+        # article's copies by term, and the story id they share, as a column for collapsing.
+        dupkeys=KEYWORD(),
+        story=ID(stored=True, sortable=True),
     )

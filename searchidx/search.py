@@ -15,12 +15,12 @@ from functools import partial
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, UnlimitedCollector
-from whoosh.query import Every
 
-from . import ranking, spelling, storage
+from . import collapse as collapsing
+from . import datesort, ranking, spelling, storage, timeline
 from .config import setting
 from .counting import Recorder, matching_docs
-from .documents import Document, Hit, SearchResult
+from .documents import Copy, Document, Hit, SearchResult
 from .errors import QueryError
 from .facets import build_filter, count_values, facet_names
 from .indexer import recorded_files
@@ -41,6 +41,10 @@ def _stored_document(fields: dict) -> Document:
         path=fields.get("path", ""),
         position=fields.get("position"),
     )
+
+
+def _copy(fields: dict) -> Copy:
+    return Copy(fields["id"], fields.get("title", ""), fields.get("date"), fields.get("source", ""))
 
 
 def _hit(fields: dict, score: float, snippet_of) -> Hit:
@@ -113,12 +117,15 @@ class Engine:
         date_to: str | date | None = None,
         year: str | int | None = None,
         facets: bool = True,
+        collapse: bool = True,
     ) -> SearchResult:
         """Return page PAGE of the results for the query string QUERY.
 
         SOURCE (an exact source name; case does not matter), YEAR, and DATE_FROM / DATE_TO
         (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; both ends included) narrow the results.
-        With FACETS, the result counts its matches by source and by year.
+        With FACETS, the result counts its matches by source and by year, and per period
+        (the timeline).  With COLLAPSE, copies of one story (searchidx.duplicates) show as
+        their best-ranked copy, and ``total`` counts stories.
         Raises QueryError for a query that cannot be parsed or a page outside the limits.
         """
         started = time.perf_counter()
@@ -132,7 +139,7 @@ class Engine:
             check_expansions(q, searcher.reader())
             narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
             groups = facet_names(searcher.schema) if facets else []
-            sortedby = "date" if sort == "date" else None
+            sortedby = datesort.newest_first() if sort == "date" else None
             recorder = Recorder(_collector(searcher, page * page_size, sortedby, bool(groups)))
             collector = recorder if narrow is None else FilterCollector(recorder, allow=narrow)
             searcher.search_with_collector(q, collector)
@@ -145,6 +152,25 @@ class Engine:
                 segments = matching_docs(searcher, q if narrow is None else wq.And([q, narrow]))
             total = sum(len(docs) for _, docs in segments)
             counts = count_values(segments, groups, int(setting("facet_values")))
+            buckets = timeline.count(segments) if facets else []
+            start, stop = (page - 1) * page_size, page * page_size
+            ranked = results.top_n
+            folded = None
+            if collapse:
+                folded = collapsing.collapse(segments, [d for _, d in ranked], start, stop)
+                if folded.short and len(ranked) < total:
+                    # The top of the ranking held too many copies: rank deeper, once.
+                    deeper = _collector(
+                        searcher, collapsing.needed(total, folded.stories, stop), sortedby, False
+                    )
+                    again = deeper if narrow is None else FilterCollector(deeper, allow=narrow)
+                    searcher.search_with_collector(q, again)
+                    ranked = again.results().top_n
+                    folded = collapsing.collapse(segments, [d for _, d in ranked], start, stop)
+                scores = {docnum: key for key, docnum in ranked}
+                page_docs = [(scores[docnum], docnum) for docnum in folded.page]
+            else:
+                page_docs = ranked[start:stop]
             spec = match_spec(q, searcher.reader())
             snippet_of = partial(
                 make_snippet,
@@ -154,9 +180,20 @@ class Engine:
                 max_fragments=int(setting("snippet_fragments")),
             )
             hits = [
-                _hit(hit.fields(), float(hit.score or 0.0), snippet_of)
-                for hit in results[(page - 1) * page_size : page * page_size]
+                _hit(
+                    searcher.stored_fields(docnum),
+                    float(key or 0.0) if not sortedby else 0.0,
+                    snippet_of,
+                )
+                for key, docnum in page_docs
             ]
+            if folded is not None:
+                total = folded.stories
+                for hit, (_, docnum) in zip(hits, page_docs):
+                    hit.copy_count = folded.counts.get(docnum, 0)
+                    hit.copies = [
+                        _copy(searcher.stored_fields(d)) for d in folded.copies.get(docnum, ())
+                    ]
             suggestion = self._suggest(query, searcher) if total < page_size else None
         return SearchResult(
             query=query,
@@ -169,6 +206,9 @@ class Engine:
             sort=sort,
             facets=counts,
             filters=_applied(source=source, year=year, date_from=date_from, date_to=date_to),
+            timeline=buckets,
+            copies=folded.hidden if folded is not None else 0,
+            collapsed=folded is not None,
         )
 
     def rank(self, text: str, limit: int = 1000, expand: int = 0) -> list[tuple[str, float]]:
@@ -260,10 +300,7 @@ class Engine:
         with self._lock:
             searcher = self._current()
             reader = searcher.reader()
-            newest = None
-            if searcher.doc_count():
-                top = searcher.search(Every(), limit=1, sortedby="date", reverse=True)
-                newest = top[0].get("date") if len(top) else None
+            oldest, newest, undated = timeline.date_range(reader)
             info = {
                 "index": os.path.abspath(self.index_dir),
                 "documents": searcher.doc_count(),
@@ -272,7 +309,9 @@ class Engine:
                 "segments": len(reader.leaf_readers()),
                 "size_bytes": storage.size_on_disk(self.index_dir),
                 "stemmer": searcher.schema["body"].analyzer.stemmer,
+                "oldest_date": oldest.isoformat() if isinstance(oldest, datetime) else None,
                 "newest_date": newest.isoformat() if isinstance(newest, datetime) else None,
+                "undated": undated,
             }
         return info
 
@@ -296,7 +335,7 @@ def _collector(searcher, limit: int, sortedby: str | None, every_match: bool):
     """
     if every_match and not sortedby:
         return UnlimitedCollector()
-    return searcher.collector(limit=limit, sortedby=sortedby, reverse=sortedby is not None)
+    return searcher.collector(limit=limit, sortedby=sortedby)
 
 
 def _check_page(page, page_size, sort) -> None:

@@ -1,0 +1,205 @@
+"""Archive benchmark: what the timeline and the duplicate grouping cost, and the data behind
+the duplicate threshold.
+
+    python benchmarks/archive.py                 # BBC and Reuters: cost table
+    python benchmarks/archive.py --scan          # also: the near-duplicate similarity scan
+
+Per corpus (written as JSONL shards of 100 articles, as benchmarks/speed.py does):
+
+* build time with duplicate grouping (the shipped indexer) and the part of it spent in
+  ``duplicates.StoryFinder.assign`` (timed around the call);
+* stories and copies found;
+* per query of ``benchmarks/queries.txt`` (warm, median of rounds): search time with the
+  timeline and collapsing, the timeline alone (``timeline.count``) and the collapsing
+  alone (``collapse.collapse``) on the same matching documents.
+
+There is no SQLite FTS5 equivalent of a timeline or of near-duplicate grouping, so these
+figures are absolute (milliseconds on this machine), not ratios to FTS5.
+
+``--scan`` proposes candidate pairs with a loose LSH (32 bands of 2 MinHash values: a pair
+at Jaccard 0.3 is proposed with probability 0.95), computes each candidate's exact
+Jaccard similarity of word 5-gram sets, and prints how many pairs fall in each 0.1 band:
+the distribution the threshold in ``searchidx/duplicates.py`` was chosen from.
+Results: ``benchmarks/results/archive.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+import news  # noqa: E402
+
+from searchidx import duplicates  # noqa: E402
+
+RESULTS = HERE / "results" / "archive.json"
+QUERIES = HERE / "queries.txt"
+
+
+def scan(docs: list[dict], examples: int = 3) -> dict:
+    """Return the exact-Jaccard histogram of the LSH candidate pairs of DOCS."""
+    grams = [duplicates.shingles(duplicates.article_text(d["title"], d["body"])) for d in docs]
+    sigs = [duplicates.signature(g) for g in grams]
+    buckets: dict[bytes, list[int]] = defaultdict(list)
+    for n, sig in enumerate(sigs):
+        for band, rows in enumerate(sig.reshape(-1, 2)):
+            buckets[bytes([band]) + rows.tobytes()].append(n)
+    pairs = set()
+    for members in buckets.values():
+        if 1 < len(members) <= 200:  # giant buckets are empty texts / tables; capped
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    pairs.add((a, b))
+    histogram = [0] * 11
+    exact = 0
+    shown: dict[int, list] = defaultdict(list)
+    for a, b in pairs:
+        j = duplicates.jaccard(grams[a], grams[b])
+        if j < 0.1:
+            continue
+        same = duplicates.words(docs[a]["title"] + " " + docs[a]["body"]) == duplicates.words(
+            docs[b]["title"] + " " + docs[b]["body"]
+        )
+        exact += same
+        slot = min(10, int(j * 10 + 1e-9))
+        histogram[slot] += 1
+        if 3 <= slot <= 9 and len(shown[slot]) < examples:
+            shown[slot].append((round(j, 3), docs[a]["id"], docs[b]["id"], docs[a]["title"][:50]))
+    return {
+        "documents": len(docs),
+        "candidate_pairs": len(pairs),
+        "exact_pairs": exact,
+        "pairs_by_jaccard": {
+            f"{k / 10:.1f}-{(k + 1) / 10:.1f}" if k < 10 else "1.0": n
+            for k, n in enumerate(histogram)
+            if k
+        },
+        "examples": {f"{k / 10:.1f}": v for k, v in sorted(shown.items())},
+    }
+
+
+def _queries() -> list[str]:
+    out = []
+    for line in QUERIES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.append(line.partition("\t")[0].strip())
+    return out
+
+
+def costs(name: str, docs: list[dict], rounds: int) -> dict:
+    """Index DOCS and time the grouping, the timeline and the collapsing."""
+    from searchidx import collapse, timeline
+    from searchidx.counting import matching_docs
+    from searchidx.indexer import index_paths
+    from searchidx.query import parse_query
+    from searchidx.search import Engine
+
+    spent = [0.0]
+    assign = duplicates.StoryFinder.assign
+
+    def timed(self, *args):
+        started = time.perf_counter()
+        try:
+            return assign(self, *args)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory(prefix=f"archive-{name}-") as tmp:
+        folder = Path(tmp) / "input"
+        news.write_jsonl_shards(docs, folder)
+        duplicates.StoryFinder.assign = timed
+        try:
+            started = time.perf_counter()
+            summary = index_paths(Path(tmp) / "index", [folder])
+            build = time.perf_counter() - started
+        finally:
+            duplicates.StoryFinder.assign = assign
+        row = {
+            "documents": summary.total_documents,
+            "build_s": round(build, 2),
+            "grouping_s": round(spent[0], 2),
+            "grouping_share": round(spent[0] / build, 3),
+        }
+        with Engine(Path(tmp) / "index") as engine:
+            every = engine.search("*", page_size=1) if False else None  # noqa: F841
+            searcher = engine._current()
+            stories = engine.search("the OR a OR of", page_size=1)
+            row["stories_matching_common_words"] = stories.total
+            row["copies_matching_common_words"] = stories.copies
+            search_ms, timeline_ms, collapse_ms = [], [], []
+            for text in _queries():
+                q = parse_query(text, searcher.schema, engine.title_boost, 1000)
+                segments = matching_docs(searcher, q)
+                for _ in range(rounds):
+                    t0 = time.perf_counter()
+                    engine.search(text)
+                    t1 = time.perf_counter()
+                    timeline.count(segments)
+                    t2 = time.perf_counter()
+                    collapse.collapse(segments, [], 0, 10)
+                    t3 = time.perf_counter()
+                    search_ms.append((t1 - t0) * 1000)
+                    timeline_ms.append((t2 - t1) * 1000)
+                    collapse_ms.append((t3 - t2) * 1000)
+            for label, values in (
+                ("search", search_ms),
+                ("timeline", timeline_ms),
+                ("collapse", collapse_ms),
+            ):
+                row[f"{label}_p50_ms"] = round(statistics.median(values), 3)
+                row[f"{label}_p95_ms"] = round(statistics.quantiles(values, n=20)[-1], 3)
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpora", default="bbc,reuters", help="bbc, reuters, 20ng")
+    ap.add_argument("--scan", action="store_true", help="print the similarity distribution")
+    ap.add_argument("--no-costs", action="store_true", help="only the scan")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument(
+        "--root", type=Path, default=news.CORPORA, help="folder of the corpora (../shared/corpora)"
+    )
+    args = ap.parse_args(argv)
+    report: dict = {"note": "absolute figures: FTS5 has no timeline or duplicate grouping"}
+    for name in args.corpora.split(","):
+        try:
+            docs = news.load(name, args.root)
+        except news.CorpusMissing as exc:
+            print(f"skipped {name}: {exc}")
+            continue
+        entry: dict = {}
+        if args.scan:
+            entry["scan"] = scan(docs)
+            s = entry["scan"]
+            print(f"\n{name}: {s['documents']} articles, {s['candidate_pairs']} candidate pairs")
+            print(f"  exact duplicate pairs (same normalised words): {s['exact_pairs']}")
+            for band, n in s["pairs_by_jaccard"].items():
+                print(f"  J {band:>7}: {n:6d} pairs")
+            for _band, rows in s["examples"].items():
+                for j, a, b, title in rows:
+                    print(f"    e.g. {j:.3f} {a} ~ {b}  {title!r}")
+        if not args.no_costs:
+            entry["costs"] = costs(name, docs, args.rounds)
+            c = entry["costs"]
+            print(f"\n{name}: cost (absolute; no FTS5 equivalent)")
+            for key, value in c.items():
+                print(f"  {key:32} {value}")
+        report[name] = entry
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwritten {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
