@@ -8,8 +8,7 @@ from datetime import date
 
 import pytest
 
-from searchidx import Engine, index_paths
-from searchidx import duplicates, timeline
+from searchidx import Engine, duplicates, index_paths, timeline
 from searchidx.cli import cli
 
 from .archive_corpus import DATED, MATCHES, STORIES, article, prose, write_archive
