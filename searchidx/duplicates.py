@@ -42,8 +42,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zlib
-from collections.abc import Iterable
 
 import numpy as np
 
@@ -62,6 +60,7 @@ _MASK = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20261126)  # fixed: signatures must agree across runs
 _A = _rng.integers(1, 1 << 61, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, 1 << 61, size=BANDS * ROWS, dtype=np.uint64)
+_BAND_MIX = _rng.integers(1, 1 << 63, size=ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _MIX = np.array([0x9E3779B97F4A7C15 * (i + 1) & (1 << 64) - 1 for i in range(SHINGLE)], np.uint64)
 
 
@@ -70,12 +69,55 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def shingles(text: str) -> np.ndarray:
-    """Return the distinct 64-bit hashes of TEXT's word SHINGLE-grams (one gram if shorter)."""
-    found = words(text)
-    if not found:
+def word_hashes(text: str) -> np.ndarray:
+    """Return a 64-bit hash of each casefolded word of TEXT, in order (numpy, no Python loop).
+
+    A word is a run of letters, digits, underscores or non-ASCII characters; each word's
+    hash is a polynomial hash of its UTF-8 bytes, taken from prefix sums.
+    """
+    data = np.frombuffer(text.casefold().encode("utf-8", "replace"), np.uint8)
+    if not len(data):
         return np.zeros(0, np.uint64)
-    hashed = np.fromiter((zlib.crc32(w.encode()) for w in found), np.uint64, len(found))
+    inword = _WORD_BYTE[data]
+    edges = np.diff(np.concatenate(([False], inword, [False])).astype(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    if not len(starts):
+        return np.zeros(0, np.uint64)
+    n = len(data)
+    powers, inverses = _powers(n + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(n + 1, np.uint64)
+        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * powers[:n], out=prefix[1:])
+        return (prefix[ends] - prefix[starts]) * inverses[starts]
+
+
+_WORD_BYTE = np.zeros(256, bool)
+for _c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
+    _WORD_BYTE[_c] = True
+_WORD_BYTE[128:] = True  # bytes of non-ASCII characters: letters in the texts we index
+_P = np.uint64(0x100000001B3)  # odd, so it has an inverse modulo 2**64
+_P_INV = np.uint64(pow(int(_P), -1, 1 << 64))
+_POWERS: list[np.ndarray] = [np.ones(1, np.uint64), np.ones(1, np.uint64)]
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return P**i and P**-i (mod 2**64) for i < N, grown as needed and kept."""
+    if len(_POWERS[0]) < n:
+        size = max(n, 2 * len(_POWERS[0]), 4096)
+        for slot, base in enumerate((_P, _P_INV)):
+            factors = np.full(size, base, np.uint64)
+            factors[0] = 1
+            with np.errstate(over="ignore"):
+                _POWERS[slot] = np.cumprod(factors, dtype=np.uint64)
+    return _POWERS[0][:n], _POWERS[1][:n]
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """Return the 64-bit hashes of TEXT's word SHINGLE-grams (one gram if shorter), repeats kept."""
+    hashed = word_hashes(text)
+    if not len(hashed):
+        return hashed
     if len(hashed) < SHINGLE:
         hashed = np.concatenate([hashed, np.zeros(SHINGLE - len(hashed), np.uint64)])
     n = len(hashed) - SHINGLE + 1
@@ -84,11 +126,16 @@ def shingles(text: str) -> np.ndarray:
         for i in range(SHINGLE):  # order matters: "a b" and "b a" must differ
             mixed ^= hashed[i : i + n] * _MIX[i]
             mixed = (mixed << np.uint64(7)) | (mixed >> np.uint64(57))
-    return np.unique(mixed)
+    return mixed
+
+
+def shingles(text: str) -> np.ndarray:
+    """Return the set (sorted, distinct) of TEXT's shingle hashes, for exact Jaccard."""
+    return np.unique(shingle_hashes(text))
 
 
 def signature(grams: np.ndarray) -> np.ndarray:
-    """Return the MinHash signature (BANDS * ROWS values) of a shingle hash set."""
+    """Return the MinHash signature (BANDS * ROWS values) of shingle hashes (repeats allowed)."""
     if not len(grams):
         return np.full(BANDS * ROWS, np.iinfo(np.uint64).max, np.uint64)
     with np.errstate(over="ignore"):
@@ -96,13 +143,21 @@ def signature(grams: np.ndarray) -> np.ndarray:
     return values.min(axis=0)
 
 
+def band_key_numbers(sig: np.ndarray) -> np.ndarray:
+    """Return the LSH keys of signature SIG as numbers: the band's number, then 48 bits of
+    a hash of its values (a collision only costs one more candidate to compare)."""
+    with np.errstate(over="ignore"):
+        mixed = (sig.reshape(BANDS, ROWS) * _BAND_MIX).sum(axis=1, dtype=np.uint64)
+    return (np.arange(BANDS, dtype=np.uint64) << np.uint64(48)) | (mixed >> np.uint64(16))
+
+
 def band_keys(sig: np.ndarray) -> list[str]:
-    """Return the LSH keys of signature SIG: one per band, the band's number in front."""
-    rows = sig.reshape(BANDS, ROWS)
-    return [
-        f"{band:x}" + hashlib.blake2b(rows[band].tobytes(), digest_size=8).hexdigest()
-        for band in range(BANDS)
-    ]
+    """Return the LSH keys of signature SIG as the terms indexed in ``KEYS_FIELD``."""
+    return [_key_text(key) for key in band_key_numbers(sig).tolist()]
+
+
+def _key_text(key: int) -> str:
+    return f"{key:013x}"
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -134,68 +189,120 @@ def new_story_id(doc_id: str, sig: np.ndarray) -> str:
     return digest.hexdigest()[1:]  # 60 bits: fits a signed 64-bit column
 
 
+class _KeyTable:
+    """Band key -> rows of this run's articles that have it: append-only, in numpy arrays.
+
+    A dict of 16 string keys per article would take ~1.5 KB an article; here a key and its
+    row take 12 bytes, in sorted runs merged as they grow (as a log-structured merge tree:
+    a lookup searches O(log n) runs).
+    """
+
+    _RECENT = 4096
+
+    def __init__(self):
+        self._recent: dict[int, list[int]] = {}
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, rows)
+
+    def rows(self, keys: np.ndarray) -> set[int]:
+        found: set[int] = set()
+        for key in keys.tolist():
+            found.update(self._recent.get(key, ()))
+        for run_keys, run_rows in self._runs:
+            low = np.searchsorted(run_keys, keys, "left")
+            high = np.searchsorted(run_keys, keys, "right")
+            for a, b in zip(low.tolist(), high.tolist()):
+                found.update(run_rows[a:b].tolist())
+        return found
+
+    def add(self, keys: np.ndarray, row: int) -> None:
+        for key in keys.tolist():
+            self._recent.setdefault(key, []).append(row)
+        if len(self._recent) >= self._RECENT:
+            self._flush()
+
+    def _flush(self) -> None:
+        pairs = [(key, row) for key, rows in self._recent.items() for row in rows]
+        self._recent = {}
+        keys = np.fromiter((k for k, _ in pairs), np.uint64, len(pairs))
+        rows = np.fromiter((r for _, r in pairs), np.int32, len(pairs))
+        order = np.argsort(keys, kind="stable")
+        self._runs.append((keys[order], rows[order]))
+        while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
+            (k2, r2), (k1, r1) = self._runs.pop(), self._runs.pop()
+            keys, rows = np.concatenate([k1, k2]), np.concatenate([r1, r2])
+            order = np.argsort(keys, kind="stable")
+            self._runs.append((keys[order], rows[order]))
+
+
 class StoryFinder:
     """Give each article of an indexing run its story id and LSH keys.
 
     READER is the committed index the run adds to (None when it is rebuilt): its articles
     are found through their indexed band keys; this run's through an in-memory table.
+    An article of the run costs 12 bytes a band key and 2 bytes a signature value there
+    (16-bit slices of the values compare equal by chance once in 65,536: no visible bias).
     """
+
+    _CHUNK = 4096
 
     def __init__(self, reader=None):
         self._segments = []
         if reader is not None and KEYS_FIELD in reader.schema:
             self._segments = [segment for segment, _base in reader.leaf_readers()]
-        self._keys: dict[str, int] = {}  # band key -> row of the first article with it
-        self._rows: list[np.ndarray] = []  # signatures of this run's articles
-        self._stories: list[str] = []
-        self._ids: list[str] = []
+        self._keys = _KeyTable()
+        self._sigs = np.zeros((self._CHUNK, BANDS * ROWS), np.uint16)
+        self._stories = np.zeros(self._CHUNK, np.int64)
+        self._count = 0
         self.joined = 0  # articles that joined a story
 
     def assign(self, doc_id: str, title: str, body: str) -> tuple[str, str]:
         """Return (story id, space-separated band keys) for a new article."""
-        sig = signature(shingles(article_text(title, body)))
-        keys = band_keys(sig)
-        story = self._in_run(doc_id, sig, keys) or self._committed(doc_id, sig, keys)
+        sig = signature(shingle_hashes(article_text(title, body)))
+        keys = band_key_numbers(sig)
+        story = self._in_run(sig, keys) or self._committed(doc_id, sig, keys)
         if story:
             self.joined += 1
         else:
             story = new_story_id(doc_id, sig)
-        row = len(self._rows)
-        self._rows.append(sig)
-        self._stories.append(story)
-        self._ids.append(doc_id)
-        for key in keys:
-            self._keys.setdefault(key, row)
-        return story, " ".join(keys)
+        row = self._count
+        if row == len(self._stories):
+            self._sigs = np.concatenate([self._sigs, np.zeros_like(self._sigs)])
+            self._stories = np.concatenate([self._stories, np.zeros_like(self._stories)])
+        self._sigs[row] = sig.astype(np.uint16)
+        self._stories[row] = int(story, 16)
+        self._count += 1
+        self._keys.add(keys, row)
+        return story, " ".join(_key_text(k) for k in keys.tolist())
 
     def fields(self, doc_id: str, title: str, body: str) -> dict[str, str]:
         """Return the index fields (story id, band keys) of a new article."""
         story, keys = self.assign(doc_id, title, body)
         return {STORY_FIELD: story, KEYS_FIELD: keys}
 
-    def _in_run(self, doc_id: str, sig: np.ndarray, keys: Iterable[str]) -> str | None:
-        best, story = THRESHOLD, None
-        for row in {self._keys[k] for k in keys if k in self._keys}:
-            score = similarity(sig, self._rows[row])
-            if score >= best and self._ids[row] != doc_id:
-                best, story = score, self._stories[row]
-        return story
+    def _in_run(self, sig: np.ndarray, keys: np.ndarray) -> str | None:
+        rows = sorted(self._keys.rows(keys))
+        if not rows:
+            return None
+        scores = (self._sigs[rows] == sig.astype(np.uint16)).mean(axis=1)
+        best = int(np.argmax(scores))
+        if scores[best] < THRESHOLD:
+            return None
+        return f"{int(self._stories[rows[best]]):015x}"
 
-    def _committed(self, doc_id: str, sig: np.ndarray, keys: list[str]) -> str | None:
+    def _committed(self, doc_id: str, sig: np.ndarray, keys: np.ndarray) -> str | None:
         best, story = THRESHOLD, None
         for segment in self._segments:
             found: set[int] = set()
-            for key in keys:
-                found |= term_docs(segment, KEYS_FIELD, key)
+            for key in keys.tolist():
+                found |= term_docs(segment, KEYS_FIELD, _key_text(key))
             if segment.has_deletions():
                 found -= segment.deleted_docs_set
             for docnum in sorted(found)[:20]:  # a template shared by many: enough to decide
                 stored = segment.stored_fields(docnum)
                 if stored.get("id") == doc_id:
                     continue  # the article's own older version, being replaced
-                other = signature(
-                    shingles(article_text(stored.get("title", ""), stored.get("body", "")))
-                )
+                text = article_text(stored.get("title", ""), stored.get("body", ""))
+                other = signature(shingle_hashes(text))
                 score = similarity(sig, other)
                 if score >= best and stored.get(STORY_FIELD):
                     best, story = score, stored[STORY_FIELD]

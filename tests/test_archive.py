@@ -6,6 +6,7 @@ import json
 import shutil
 from datetime import date
 
+import numpy as np
 import pytest
 
 from searchidx import Engine, duplicates, index_paths, timeline
@@ -218,3 +219,34 @@ def test_cli_stats_dates(archive, runner):
         "2021-12-30",
         1,
     )
+
+
+def test_grouping_survives_the_key_table_spilling_to_sorted_runs(tmp_path, monkeypatch):
+    # A run's band keys move from a dict to sorted numpy runs every _RECENT keys; make
+    # that happen every few articles, so lookups go through merged runs.
+    monkeypatch.setattr(duplicates._KeyTable, "_RECENT", 20)
+    folder = write_archive(tmp_path / "archive")
+    index_paths(tmp_path / "index", [folder])
+    result = _search(tmp_path / "index", page_size=100)
+    assert (result.total, result.copies) == (STORIES, MATCHES - STORIES)
+
+
+def test_key_table_finds_every_row_of_a_key():
+    table = duplicates._KeyTable()
+    table._RECENT = 3
+    for row in range(50):
+        table.add(np.array([row % 7, 100 + row], np.uint64), row)
+    assert table.rows(np.array([3], np.uint64)) == {r for r in range(50) if r % 7 == 3}
+    assert table.rows(np.array([149, 999], np.uint64)) == {49}
+    assert len(table._runs) < 10  # merged as they grew
+
+
+def test_parallel_indexing_groups_the_same_way(tmp_path):
+    folder = write_archive(tmp_path / "archive")
+    index_paths(tmp_path / "index", [folder], jobs=2)
+    result = _search(tmp_path / "index", page_size=100)
+    assert (result.total, result.copies) == (STORIES, MATCHES - STORIES)
+    (folder / "late-copy.txt").write_text((folder / "flood-a.txt").read_text())
+    index_paths(tmp_path / "index", [folder], jobs=2)
+    result = _search(tmp_path / "index", page_size=100)
+    assert (result.total, result.copies) == (STORIES, MATCHES - STORIES + 1)
