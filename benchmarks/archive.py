@@ -6,8 +6,9 @@ the duplicate threshold.
 
 Per corpus (written as JSONL shards of 100 articles, as benchmarks/speed.py does):
 
-* build time with duplicate grouping (the shipped indexer) and the part of it spent in
-  ``duplicates.StoryFinder.assign`` (timed around the call);
+* build time with duplicate grouping (the shipped indexer), the part of it spent in
+  ``duplicates.StoryFinder.assign`` (timed around the call), and the same build with a
+  schema without the two copy fields; index size with and without them;
 * stories and copies in the whole index;
 * per query of ``benchmarks/queries.txt`` (warm, p50/p95 over queries x rounds): search
   time (timeline and collapsing included), search time with ``collapse=False``, the
@@ -98,7 +99,7 @@ def _queries() -> list[str]:
 
 def costs(name: str, docs: list[dict], rounds: int) -> dict:
     """Index DOCS and time the grouping, the timeline and the collapsing."""
-    from searchidx import collapse, timeline
+    from searchidx import collapse, storage, timeline
     from searchidx.counting import matching_docs
     from searchidx.indexer import index_paths
     from searchidx.query import parse_query
@@ -130,6 +131,24 @@ def costs(name: str, docs: list[dict], rounds: int) -> dict:
             "grouping_s": round(spent[0], 2),
             "grouping_share": round(spent[0] / build, 3),
         }
+        row["size_mb"] = round(storage.size_on_disk(Path(tmp) / "index") / 1e6, 2)
+        # The same build with a schema without the two copy fields (as before this work).
+        plain_schema = storage.build_schema
+
+        def without_copies(stemmer):
+            schema = plain_schema(stemmer)
+            for name in (duplicates.SIGNATURE_FIELD, duplicates.STORY_FIELD):
+                schema.remove(name)
+            return schema
+
+        storage.build_schema = without_copies
+        try:
+            started = time.perf_counter()
+            index_paths(Path(tmp) / "plain", [folder])
+            row["build_without_grouping_s"] = round(time.perf_counter() - started, 2)
+        finally:
+            storage.build_schema = plain_schema
+        row["size_without_grouping_mb"] = round(storage.size_on_disk(Path(tmp) / "plain") / 1e6, 2)
         with Engine(Path(tmp) / "index") as engine:
             searcher = engine._current()
             everything = [

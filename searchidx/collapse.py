@@ -48,8 +48,7 @@ def story_array(reader) -> np.ndarray:
         size = reader.doc_count_all()
         if reader.has_column(STORY_FIELD):
             column = reader.column_reader(STORY_FIELD)
-            values = (int(v, 16) if v else -1 for v in column)
-            cache[STORY_FIELD] = np.fromiter(values, np.int64, size)
+            cache[STORY_FIELD] = np.fromiter(column, np.int64, size)
         else:  # an index made before stories existed: every document its own story
             cache[STORY_FIELD] = np.full(size, -1, np.int64)
     return cache[STORY_FIELD]

@@ -30,12 +30,14 @@ with it; news archives rarely have that shape.
 Finding candidates: MinHash with ``BANDS`` x ``ROWS`` = 16 x 4 hash functions; two
 articles that agree on all 4 values of any band are candidates (probability 0.998 at
 J = 0.7, 0.12 at J = 0.3), and a candidate joins only if the MinHash estimate of J (64
-values: +-0.06 at J = 0.7) is at least the threshold.  The band keys are indexed (field ``dupkeys``), so a new article
-finds its copies among committed ones by term lookups, and ones added in the same run
-through ``StoryFinder``'s in-memory table; it takes the story id (field ``story``) of the
-copy it matches.  Story ids never change once written, so deleting any copy, even the one
-first indexed, leaves the others grouped; the best copy is chosen per search (the first
-ranked), not stored.
+values: +-0.06 at J = 0.7) is at least the threshold.  Each article's signature (128
+bytes) and story id (8 bytes) are columns of the index, written in the same commit as the
+article; an indexing run reads the committed ones into an in-memory band-key table, so a
+new article finds its copies among committed articles and among the run's alike, and takes
+the story id of the most similar one.  (Indexing the 16 band keys as terms instead made
+the BBC index 50% bigger: 16 unique terms an article.)  Story ids never change once
+written, so deleting any copy, even the one first indexed, leaves the others grouped; the
+best copy is chosen per search (the first ranked), not stored.
 """
 
 from __future__ import annotations
@@ -45,15 +47,15 @@ import re
 
 import numpy as np
 
-from .counting import term_docs
-
 SHINGLE = 5
 BANDS = 16
 ROWS = 4
 THRESHOLD = 0.7
-#: Index fields: the LSH band keys (searched by term) and the story id (a column).
-KEYS_FIELD = "dupkeys"
+#: Index fields (columns, not indexed): the MinHash signature and the story id.
+SIGNATURE_FIELD = "minhash"
 STORY_FIELD = "story"
+NO_STORY = -1  # the story column's value for a document indexed without one
+SIGNATURE_BYTES = BANDS * ROWS * 2
 
 _WORD = re.compile(r"\w+")
 _MASK = np.uint64((1 << 61) - 1)
@@ -134,30 +136,27 @@ def shingles(text: str) -> np.ndarray:
     return np.unique(shingle_hashes(text))
 
 
-def signature(grams: np.ndarray) -> np.ndarray:
-    """Return the MinHash signature (BANDS * ROWS values) of shingle hashes (repeats allowed)."""
-    if not len(grams):
-        return np.full(BANDS * ROWS, np.iinfo(np.uint64).max, np.uint64)
+def signature(hashes: np.ndarray) -> np.ndarray:
+    """Return the MinHash signature of shingle hashes (repeats allowed): BANDS * ROWS values.
+
+    Each value is kept to its low 16 bits: two differing values then agree by chance once
+    in 65,536, which moves a similarity estimate by 0.00002, and a signature takes 128 bytes.
+    """
+    if not len(hashes):
+        return np.full(BANDS * ROWS, 0xFFFF, np.uint16)
     with np.errstate(over="ignore"):
-        values = (grams[:, None] * _A[None, :] + _B[None, :]) & _MASK
-    return values.min(axis=0)
+        values = (hashes[:, None] * _A[None, :] + _B[None, :]) & _MASK
+    return values.min(axis=0).astype(np.uint16)
 
 
-def band_key_numbers(sig: np.ndarray) -> np.ndarray:
-    """Return the LSH keys of signature SIG as numbers: the band's number, then 48 bits of
-    a hash of its values (a collision only costs one more candidate to compare)."""
+def band_key_numbers(sigs: np.ndarray) -> np.ndarray:
+    """Return the LSH keys of signatures SIGS (one, or one a row): per band, the band's
+    number in the top bits and 48 bits of a hash of its values."""
+    rows = sigs.reshape(-1, BANDS, ROWS).astype(np.uint64)
     with np.errstate(over="ignore"):
-        mixed = (sig.reshape(BANDS, ROWS) * _BAND_MIX).sum(axis=1, dtype=np.uint64)
-    return (np.arange(BANDS, dtype=np.uint64) << np.uint64(48)) | (mixed >> np.uint64(16))
-
-
-def band_keys(sig: np.ndarray) -> list[str]:
-    """Return the LSH keys of signature SIG as the terms indexed in ``KEYS_FIELD``."""
-    return [_key_text(key) for key in band_key_numbers(sig).tolist()]
-
-
-def _key_text(key: int) -> str:
-    return f"{key:013x}"
+        mixed = (rows * _BAND_MIX).sum(axis=2, dtype=np.uint64)
+    keys = (np.arange(BANDS, dtype=np.uint64) << np.uint64(48)) | (mixed >> np.uint64(16))
+    return keys[0] if sigs.ndim == 1 else keys
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -178,7 +177,7 @@ def article_text(title: str, body: str) -> str:
     return f"{title}\n{body}"
 
 
-def new_story_id(doc_id: str, sig: np.ndarray) -> str:
+def new_story_id(doc_id: str, sig: np.ndarray) -> int:
     """Return the story id of an article that starts a story (a hash of its id and text).
 
     The text is in it so that an id deleted and later re-used for another text does not
@@ -186,7 +185,7 @@ def new_story_id(doc_id: str, sig: np.ndarray) -> str:
     """
     digest = hashlib.blake2b(doc_id.encode(), digest_size=8)
     digest.update(sig.tobytes())
-    return digest.hexdigest()[1:]  # 60 bits: fits a signed 64-bit column
+    return int.from_bytes(digest.digest(), "big") >> 4  # 60 bits: positive in an int64
 
 
 class _KeyTable:
@@ -214,6 +213,12 @@ class _KeyTable:
                 found.update(run_rows[a:b].tolist())
         return found
 
+    def add_many(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        """Add KEYS[i] -> ROWS[i] for every i, as one sorted run."""
+        if len(keys):
+            order = np.argsort(keys, kind="stable")
+            self._runs.insert(0, (keys[order], rows[order].astype(np.int32)))
+
     def add(self, keys: np.ndarray, row: int) -> None:
         for key in keys.tolist():
             self._recent.setdefault(key, []).append(row)
@@ -235,75 +240,94 @@ class _KeyTable:
 
 
 class StoryFinder:
-    """Give each article of an indexing run its story id and LSH keys.
+    """Give each article of an indexing run its story id and signature.
 
-    READER is the committed index the run adds to (None when it is rebuilt): its articles
-    are found through their indexed band keys; this run's through an in-memory table.
-    An article of the run costs 12 bytes a band key and 2 bytes a signature value there
-    (16-bit slices of the values compare equal by chance once in 65,536: no visible bias).
+    READER is the committed index the run adds to (None when it is rebuilt).  The
+    signatures and story ids of its live articles are read from their columns into the
+    same in-memory table as this run's articles (12 bytes a band key, 128 a signature,
+    8 a story id: ~330 bytes an article), so a new article is compared with both alike.
     """
 
-    _CHUNK = 4096
-
     def __init__(self, reader=None):
-        self._segments = []
-        if reader is not None and KEYS_FIELD in reader.schema:
-            self._segments = [segment for segment, _base in reader.leaf_readers()]
         self._keys = _KeyTable()
-        self._sigs = np.zeros((self._CHUNK, BANDS * ROWS), np.uint16)
-        self._stories = np.zeros(self._CHUNK, np.int64)
+        self._sigs = np.zeros((0, BANDS * ROWS), np.uint16)
+        self._stories = np.zeros(0, np.int64)
+        self._origin: list[tuple[object, int, int]] = []  # (segment, first row, rows)
         self._count = 0
         self.joined = 0  # articles that joined a story
+        if reader is not None and SIGNATURE_FIELD in reader.schema:
+            self._load(reader)
 
-    def assign(self, doc_id: str, title: str, body: str) -> tuple[str, str]:
-        """Return (story id, space-separated band keys) for a new article."""
+    def _load(self, reader) -> None:
+        for segment, _base in reader.leaf_readers():
+            size = segment.doc_count_all()
+            if not size or not segment.has_column(SIGNATURE_FIELD):
+                continue
+            raw = b"".join(segment.column_reader(SIGNATURE_FIELD))
+            sigs = np.frombuffer(raw, np.uint16).reshape(size, BANDS * ROWS)
+            stories = np.fromiter(segment.column_reader(STORY_FIELD), np.int64, size)
+            live = stories != NO_STORY
+            if segment.has_deletions():
+                live[list(segment.deleted_docs_set)] = False
+            first = self._count
+            self._grow(size)
+            self._sigs[first : first + size] = sigs
+            self._stories[first : first + size] = np.where(live, stories, NO_STORY)
+            self._count += size
+            self._origin.append((segment, first, size))
+            keys = band_key_numbers(sigs[live])
+            rows = np.repeat(np.flatnonzero(live) + first, BANDS)
+            self._keys.add_many(keys.ravel(), rows)
+
+    def _grow(self, extra: int) -> None:
+        needed = self._count + extra
+        if needed > len(self._stories):
+            size = max(needed, 2 * len(self._stories), 4096)
+            sigs = np.zeros((size, BANDS * ROWS), np.uint16)
+            sigs[: self._count] = self._sigs[: self._count]
+            stories = np.full(size, NO_STORY, np.int64)
+            stories[: self._count] = self._stories[: self._count]
+            self._sigs, self._stories = sigs, stories
+
+    def assign(self, doc_id: str, title: str, body: str) -> tuple[int, np.ndarray]:
+        """Return (story id, signature) for a new article."""
         sig = signature(shingle_hashes(article_text(title, body)))
         keys = band_key_numbers(sig)
-        story = self._in_run(sig, keys) or self._committed(doc_id, sig, keys)
-        if story:
-            self.joined += 1
-        else:
+        story = self._match(doc_id, sig, keys)
+        if story is None:
             story = new_story_id(doc_id, sig)
+        else:
+            self.joined += 1
+        self._grow(1)
         row = self._count
-        if row == len(self._stories):
-            self._sigs = np.concatenate([self._sigs, np.zeros_like(self._sigs)])
-            self._stories = np.concatenate([self._stories, np.zeros_like(self._stories)])
-        self._sigs[row] = sig.astype(np.uint16)
-        self._stories[row] = int(story, 16)
+        self._sigs[row] = sig
+        self._stories[row] = story
         self._count += 1
         self._keys.add(keys, row)
-        return story, " ".join(_key_text(k) for k in keys.tolist())
+        return story, sig
 
-    def fields(self, doc_id: str, title: str, body: str) -> dict[str, str]:
-        """Return the index fields (story id, band keys) of a new article."""
-        story, keys = self.assign(doc_id, title, body)
-        return {STORY_FIELD: story, KEYS_FIELD: keys}
+    def fields(self, doc_id: str, title: str, body: str) -> dict:
+        """Return the index fields (story id, signature) of a new article."""
+        story, sig = self.assign(doc_id, title, body)
+        return {STORY_FIELD: story, SIGNATURE_FIELD: sig.tobytes()}
 
-    def _in_run(self, sig: np.ndarray, keys: np.ndarray) -> str | None:
-        rows = sorted(self._keys.rows(keys))
-        if not rows:
+    def _match(self, doc_id: str, sig: np.ndarray, keys: np.ndarray) -> int | None:
+        """Return the story of the most similar earlier article at THRESHOLD or above."""
+        rows = np.array(sorted(self._keys.rows(keys)), np.int64)
+        if not len(rows):
             return None
-        scores = (self._sigs[rows] == sig.astype(np.uint16)).mean(axis=1)
-        best = int(np.argmax(scores))
-        if scores[best] < THRESHOLD:
-            return None
-        return f"{int(self._stories[rows[best]]):015x}"
+        rows = rows[self._stories[rows] != NO_STORY]
+        scores = (self._sigs[rows] == sig).mean(axis=1)
+        for n in np.argsort(-scores, kind="stable"):
+            if scores[n] < THRESHOLD:
+                break
+            if not self._is_older_self(int(rows[n]), doc_id):
+                return int(self._stories[rows[n]])
+        return None
 
-    def _committed(self, doc_id: str, sig: np.ndarray, keys: np.ndarray) -> str | None:
-        best, story = THRESHOLD, None
-        for segment in self._segments:
-            found: set[int] = set()
-            for key in keys.tolist():
-                found |= term_docs(segment, KEYS_FIELD, _key_text(key))
-            if segment.has_deletions():
-                found -= segment.deleted_docs_set
-            for docnum in sorted(found)[:20]:  # a template shared by many: enough to decide
-                stored = segment.stored_fields(docnum)
-                if stored.get("id") == doc_id:
-                    continue  # the article's own older version, being replaced
-                text = article_text(stored.get("title", ""), stored.get("body", ""))
-                other = signature(shingle_hashes(text))
-                score = similarity(sig, other)
-                if score >= best and stored.get(STORY_FIELD):
-                    best, story = score, stored[STORY_FIELD]
-        return story
+    def _is_older_self(self, row: int, doc_id: str) -> bool:
+        """Return True when ROW is the committed older version of DOC_ID, being replaced."""
+        for segment, first, size in self._origin:
+            if first <= row < first + size:
+                return segment.stored_fields(row - first).get("id") == doc_id
+        return False

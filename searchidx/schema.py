@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh import columns
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import NewsAnalyzer
+from .duplicates import NO_STORY, SIGNATURE_BYTES
 
 #: Fields searched by free words, and the ones a query may name with ``field:value``.
 TEXT_FIELDS = ("title", "body")
@@ -32,8 +34,8 @@ def build_schema(stemmer: str = "porter") -> Schema:
         year=ID(sortable=True),  # of the date, for counting and filtering by year
         url=ID(stored=True),
         position=STORED(),
-        # Copies of one story (searchidx.duplicates): the text's LSH band keys, to find an
-        # article's copies by term, and the story id they share, as a column for collapsing.
-        dupkeys=KEYWORD(),
-        story=ID(stored=True, sortable=True),
+        # Copies of one story (searchidx.duplicates): the story id copies share and the
+        # text's MinHash signature, as columns (per-document arrays; nothing is indexed).
+        story=COLUMN(columns.NumericColumn("q", default=NO_STORY)),
+        minhash=COLUMN(columns.FixedBytesColumn(SIGNATURE_BYTES, default=bytes(SIGNATURE_BYTES))),
     )
