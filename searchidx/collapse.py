@@ -31,6 +31,7 @@ class Collapsed:
     stories: int = 0  # distinct stories among all matches (the result's total)
     matches: int = 0  # matching documents
     short: bool = False  # the ranking ran out of stories before the page was full
+    positions: list[int] = field(default_factory=list)  # of the page's documents in RANKED
 
     @property
     def hidden(self) -> int:
@@ -111,7 +112,7 @@ def collapse(segments, ranked, start: int, stop: int) -> Collapsed:
             copies[doc] = sorted(others[others != doc].tolist())[:MAX_LISTED]
             counts[doc] = int(high - low - 1)
     short = len(chosen) < stop - start and len(first) < distinct
-    return Collapsed(page, copies, counts, distinct, matches, short=short)
+    return Collapsed(page, copies, counts, distinct, matches, short, chosen.tolist())
 
 
 def needed(matches: int, stories: int, stop: int) -> int:

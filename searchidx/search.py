@@ -167,8 +167,7 @@ class Engine:
                     searcher.search_with_collector(q, again)
                     ranked = again.results().top_n
                     folded = collapsing.collapse(segments, [d for _, d in ranked], start, stop)
-                scores = {docnum: key for key, docnum in ranked}
-                page_docs = [(scores[docnum], docnum) for docnum in folded.page]
+                page_docs = [ranked[n] for n in folded.positions]
             else:
                 page_docs = ranked[start:stop]
             spec = match_spec(q, searcher.reader())
