@@ -15,8 +15,10 @@ Per corpus (written as JSONL shards of 100 articles, as benchmarks/speed.py does
   timeline alone (``timeline.count``) and the collapsing alone (``collapse.collapse``, every
   match ranked, as the search page has them) on the same matching documents.
 
-There is no SQLite FTS5 equivalent of a timeline or of near-duplicate grouping, so these
-figures are absolute (milliseconds on this machine), not ratios to FTS5.
+Times are CPU seconds of this process (``time.process_time``; the builds run with
+``--jobs 1`` in it): on a shared machine they are much steadier than wall time.  There is
+no SQLite FTS5 equivalent of a timeline or of near-duplicate grouping, so these figures
+are absolute (CPU seconds and milliseconds on this machine), not ratios to FTS5.
 
 ``--scan`` proposes candidate pairs with a loose LSH (32 bands of 2 MinHash values: a pair
 at Jaccard 0.3 is proposed with probability 0.95), computes each candidate's exact
@@ -109,20 +111,20 @@ def costs(name: str, docs: list[dict], rounds: int) -> dict:
     assign = duplicates.StoryFinder.assign
 
     def timed(self, *args):
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             return assign(self, *args)
         finally:
-            spent[0] += time.perf_counter() - started
+            spent[0] += time.process_time() - started
 
     with tempfile.TemporaryDirectory(prefix=f"archive-{name}-") as tmp:
         folder = Path(tmp) / "input"
         news.write_jsonl_shards(docs, folder)
         duplicates.StoryFinder.assign = timed
         try:
-            started = time.perf_counter()
+            started = time.process_time()
             summary = index_paths(Path(tmp) / "index", [folder])
-            build = time.perf_counter() - started
+            build = time.process_time() - started
         finally:
             duplicates.StoryFinder.assign = assign
         row = {
@@ -143,9 +145,9 @@ def costs(name: str, docs: list[dict], rounds: int) -> dict:
 
         storage.build_schema = without_copies
         try:
-            started = time.perf_counter()
+            started = time.process_time()
             index_paths(Path(tmp) / "plain", [folder])
-            row["build_without_grouping_s"] = round(time.perf_counter() - started, 2)
+            row["build_without_grouping_s"] = round(time.process_time() - started, 2)
         finally:
             storage.build_schema = plain_schema
         row["size_without_grouping_mb"] = round(storage.size_on_disk(Path(tmp) / "plain") / 1e6, 2)
@@ -163,15 +165,15 @@ def costs(name: str, docs: list[dict], rounds: int) -> dict:
                 segments = matching_docs(searcher, q)
                 ranked = [d for _, d in searcher.search(q, limit=None).top_n]
                 for _ in range(rounds):
-                    t0 = time.perf_counter()
+                    t0 = time.process_time()
                     engine.search(text)
-                    t1 = time.perf_counter()
+                    t1 = time.process_time()
                     timeline.count(segments)
-                    t2 = time.perf_counter()
+                    t2 = time.process_time()
                     collapse.collapse(segments, ranked, 0, 10)
-                    t3 = time.perf_counter()
+                    t3 = time.process_time()
                     engine.search(text, collapse=False)
-                    plain_ms.append((time.perf_counter() - t3) * 1000)
+                    plain_ms.append((time.process_time() - t3) * 1000)
                     search_ms.append((t1 - t0) * 1000)
                     timeline_ms.append((t2 - t1) * 1000)
                     collapse_ms.append((t3 - t2) * 1000)

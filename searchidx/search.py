@@ -193,7 +193,8 @@ class Engine:
                     hit.copies = [
                         _copy(searcher.stored_fields(d)) for d in folded.copies.get(docnum, ())
                     ]
-            suggestion = self._suggest(query, searcher) if total < page_size else None
+            matched = sum(len(docs) for _, docs in segments)
+            suggestion = self._suggest(query, searcher) if matched < page_size else None
         return SearchResult(
             query=query,
             total=total,
