@@ -110,7 +110,8 @@ class TimeBucket:
     def label(self) -> str:
         """Return the period as people say it: "2005", "March 2005", "3 March 2005"."""
         if self.unit == "year":
-            return str(self.start.year)
+            years = (self.start.year, self.end.year)
+            return str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
         if self.unit == "month":
             return f"{self.start:%B %Y}"
         return f"{self.start.day} {self.start:%B %Y}"

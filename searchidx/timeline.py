@@ -5,7 +5,8 @@ Counted over every matching document (not the page shown), from the per-segment 
 number to day (built once from the ``date`` column), so a timeline is a few numpy passes
 over the matching documents.  The bucket size follows the span of the matching dates:
 days up to ``DAY_SPAN`` days, months up to ``MONTH_SPAN`` days (five years), years beyond,
-so a chart has from one to about sixty bars (more only for centuries of years).  Empty
+so a chart has from one to about sixty bars; over ``MAX_BARS`` years, a bar covers 2, 5,
+10, ... years.  Empty
 periods between the first and last match are kept: a gap in the story is information.
 """
 
@@ -19,6 +20,8 @@ from .documents import TimeBucket
 
 DAY_SPAN = 62
 MONTH_SPAN = 5 * 366
+MAX_BARS = 120
+_YEAR_STEPS = (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 _NONE = np.iinfo(np.int64).min  # "no date" in a day array
 _DAY_US = 86_400_000_000  # Whoosh stores a date as microseconds since 0001-01-01
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -71,10 +74,17 @@ def count(segments) -> list[TimeBucket]:
     periods = days.astype("datetime64[D]").astype(f"datetime64[{code}]").astype(np.int64)
     low = int(periods.min())
     counts = np.bincount(periods - low)
+    step = 1
+    if unit == "year" and len(counts) > MAX_BARS:
+        # Years far apart (a stray date in 1703 among 2020s news): bars of 2, 5, 10... years.
+        step = next((s for s in _YEAR_STEPS if len(counts) / s < MAX_BARS), _YEAR_STEPS[-1])
+        low -= (low + 1970) % step  # numpy years count from 1970; start at a round year
+        counts = np.bincount((periods - low) // step)
     buckets = []
     for offset, n in enumerate(counts.tolist()):
-        start = np.datetime64(low + offset, code)
-        end = np.datetime64(low + offset + 1, code).astype("datetime64[D]") - np.timedelta64(1, "D")
+        start = np.datetime64(low + offset * step, code)
+        after = np.datetime64(low + (offset + 1) * step, code)
+        end = after.astype("datetime64[D]") - np.timedelta64(1, "D")
         buckets.append(TimeBucket(_date(start), _date(end), int(n), unit))
     return buckets
 
@@ -128,5 +138,5 @@ def histogram(buckets: list[TimeBucket], width: int = 40) -> str:
 
 def _short(bucket: TimeBucket) -> str:
     if bucket.unit == "year":
-        return f"{bucket.start:%Y}"
+        return bucket.label
     return f"{bucket.start:%Y-%m}" if bucket.unit == "month" else bucket.start.isoformat()

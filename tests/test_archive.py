@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -252,3 +252,18 @@ def test_parallel_indexing_groups_the_same_way(tmp_path):
     index_paths(tmp_path / "index", [folder], jobs=2)
     result = _search(tmp_path / "index", page_size=100)
     assert (result.total, result.copies) == (STORIES, MATCHES - STORIES + 1)
+
+
+def test_a_stray_old_date_widens_year_bars_instead_of_drawing_hundreds(tmp_path):
+    folder = tmp_path / "stray"
+    folder.mkdir()
+    for n, when in enumerate(["1803-05-01", "2001-01-01", "2020-06-01", "2021-06-01"]):
+        (folder / f"{n}.txt").write_text(article(f"Harbour {n}", when, prose(300 + n)))
+    index_paths(tmp_path / "index", [folder])
+    buckets = _search(tmp_path / "index", "harbour").timeline
+    assert len(buckets) <= timeline.MAX_BARS
+    assert sum(b.count for b in buckets) == 4
+    # 219 years: bars of 2 years, from an even year.
+    assert (buckets[0].start, buckets[0].label) == (date(1802, 1, 1), "1802–1803")
+    assert buckets[-1].label == "2020–2021" and buckets[-1].count == 2
+    assert all(b.end == b.start.replace(year=b.start.year + 2) - timedelta(days=1) for b in buckets)
