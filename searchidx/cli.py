@@ -278,7 +278,7 @@ def query(
     Dates (--from, --to) are YYYY-MM-DD, YYYY-MM or YYYY; both ends are included.
     Copies of one story (exact or near duplicates) show once, with a count of the others.
 
-        searchidx query troops --source "Middle East Monitor" --from 2020-01 --timeline
+        searchidx query troops --from 2020-01 --timeline
     """
     with _engine(index_dir) as engine:
         result = engine.search(

@@ -129,7 +129,8 @@ def histogram(buckets: list[TimeBucket], width: int = 40) -> str:
     labels = [_short(b) for b in buckets]
     pad = max(map(len, labels))
     digits = len(str(most))
-    lines = [f"Timeline ({buckets[0].unit}s, {sum(b.count for b in buckets)} dated matches):"]
+    total = sum(b.count for b in buckets)
+    lines = [f"Timeline ({buckets[0].unit}s, {total} dated match{'' if total == 1 else 'es'}):"]
     for label, bucket in zip(labels, buckets):
         bar = "█" * round(width * bucket.count / most) or ("▏" if bucket.count else "")
         lines.append(f"  {label:<{pad}} {bucket.count:>{digits}} {bar}")

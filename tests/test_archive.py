@@ -13,6 +13,7 @@ from searchidx import Engine, duplicates, index_paths, timeline
 from searchidx.cli import cli
 
 from .archive_corpus import DATED, MATCHES, STORIES, article, prose, write_archive
+from .helpers import run_cli
 
 
 @pytest.fixture
@@ -267,3 +268,18 @@ def test_a_stray_old_date_widens_year_bars_instead_of_drawing_hundreds(tmp_path)
     assert (buckets[0].start, buckets[0].label) == (date(1802, 1, 1), "1802–1803")
     assert buckets[-1].label == "2020–2021" and buckets[-1].count == 2
     assert all(b.end == b.start.replace(year=b.start.year + 2) - timedelta(days=1) for b in buckets)
+
+
+def test_query_timeline_as_a_real_process(archive):
+    _, index_dir = archive
+    done = run_cli("query", "riverflood", "-n", "20", "--timeline", "--index", str(index_dir))
+    assert done.returncode == 0, done.stderr
+    assert "Timeline (months, 14 dated matches):" in done.stdout
+    assert (
+        "+ 2 more copies (--all-copies lists them)" in done.stdout or "more cop" not in done.stdout
+    )
+    bad = run_cli(
+        "query", "riverflood", "--from", "2021-13", "--timeline", "--index", str(index_dir)
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith("searchidx: ")
+    assert len(bad.stderr.strip().splitlines()) == 1
