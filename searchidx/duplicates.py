@@ -245,7 +245,9 @@ class StoryFinder:
     READER is the committed index the run adds to (None when it is rebuilt).  The
     signatures and story ids of its live articles are read from their columns into the
     same in-memory table as this run's articles (12 bytes a band key, 128 a signature,
-    8 a story id: ~330 bytes an article), so a new article is compared with both alike.
+    8 a story id: ~330 bytes an article, ~56 MB for 170,000), so a new article is compared
+    with both alike.  They are read when the first new article comes, not for a run that
+    changes nothing.
     """
 
     def __init__(self, reader=None):
@@ -255,8 +257,8 @@ class StoryFinder:
         self._origin: list[tuple[object, int, int]] = []  # (segment, first row, rows)
         self._count = 0
         self.joined = 0  # articles that joined a story
-        if reader is not None and SIGNATURE_FIELD in reader.schema:
-            self._load(reader)
+        # Loaded with the first new article: a run that changes nothing reads nothing.
+        self._pending = reader if reader is not None and SIGNATURE_FIELD in reader.schema else None
 
     def _load(self, reader) -> None:
         for segment, _base in reader.leaf_readers():
@@ -291,6 +293,9 @@ class StoryFinder:
 
     def assign(self, doc_id: str, title: str, body: str) -> tuple[int, np.ndarray]:
         """Return (story id, signature) for a new article."""
+        if self._pending is not None:
+            self._load(self._pending)
+            self._pending = None
         sig = signature(shingle_hashes(article_text(title, body)))
         keys = band_key_numbers(sig)
         story = self._match(doc_id, sig, keys)

@@ -283,3 +283,17 @@ def test_query_timeline_as_a_real_process(archive):
     )
     assert bad.returncode == 2 and bad.stderr.startswith("searchidx: ")
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_run_that_changes_nothing_reads_no_signatures(archive, monkeypatch):
+    folder, index_dir = archive
+    loads = []
+    original = duplicates.StoryFinder._load
+    monkeypatch.setattr(
+        duplicates.StoryFinder, "_load", lambda self, r: loads.append(1) or original(self, r)
+    )
+    assert index_paths(index_dir, [folder]).documents == 0
+    assert loads == []
+    (folder / "new.txt").write_text(article("Harbour news", "2022-02-02", prose(4242)))
+    assert index_paths(index_dir, [folder]).documents == 1
+    assert loads == [1]
