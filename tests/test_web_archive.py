@@ -84,3 +84,10 @@ def test_copies_fold_under_a_details_element_and_collapse_0_shows_them(client):
     assert "group copies</a>" in every
     # The switch survives paging and sorting links.
     assert "collapse=0" in re.search(r'class="sort">.*?</p>', every, re.S).group(0)
+
+
+def test_facet_links_keep_the_every_copy_switch(client):
+    html = client.get("/search?q=riverflood&collapse=0").get_data(as_text=True)
+    facet = re.search(r'<aside class="facets".*?</aside>', html, re.S).group(0)
+    links = [unescape(h) for h in re.findall(r'href="([^"]+)"', facet)]
+    assert links and all("collapse=0" in link for link in links)

@@ -158,7 +158,9 @@ def search():
         )
     except QueryError as exc:
         return render_template("results.html", error=str(exc), **context), 400
-    keep = dict(filters, sort=sort if sort != "relevance" else None, collapse=context["collapse_arg"])
+    keep = dict(
+        filters, sort=sort if sort != "relevance" else None, collapse=context["collapse_arg"]
+    )
     # The last page a link may point to: no page past the end, none deeper than served.
     last = max(1, min(result.pages, int(setting("max_results")) // result.page_size))
     past_end = bool(result.total) and not result.hits
@@ -168,7 +170,8 @@ def search():
         last=last,
         window=page_window(min(result.page, last), last),
         first=(result.page - 1) * result.page_size + 1,
-        facets=facet_links(result, q, sort, filters),
+        # The facet links keep the copies switch (collapse=0) as they keep the other filters.
+        facets=facet_links(result, q, sort, {k: v for k, v in keep.items() if v and k != "sort"}),
         chart=timeline_chart(result.timeline, q, keep),
         **context,
     ), (404 if past_end else 200)
