@@ -10,7 +10,7 @@ a loose LSH proposes, its Jaccard computed exactly; pairs per band of J):
 corpus       exact  0.4-0.5  0.5-0.6  0.6-0.7  0.7-0.8  0.8-0.9  0.9-1  1.0
 ===========  =====  =======  =======  =======  =======  =======  =====  =======
 BBC           103        1        1        9        2        3     51    103
-Reuters       253      139      146      101       69       83    160    253
+Reuters       253      138      146      101       69       83    160    253
 20 NG          33     1086      657      390      199      110     75     33
 ===========  =====  =======  =======  =======  =======  =======  =====  =======
 
@@ -28,9 +28,10 @@ reply that quotes its parent whole with one line added scores 0.7-0.8 too and is
 with it; news archives rarely have that shape.
 
 Finding candidates: MinHash with ``BANDS`` x ``ROWS`` = 16 x 4 hash functions; two
-articles that agree on all 4 values of any band are candidates (probability 0.998 at
-J = 0.7, 0.12 at J = 0.3), and a candidate joins only if the MinHash estimate of J (64
-values: +-0.06 at J = 0.7) is at least the threshold.  Each article's signature (128
+articles that agree on all 4 values of any band are candidates (probability 0.988 at
+J = 0.7, 0.9998 at 0.8, 0.12 at 0.3), and a candidate joins only if the MinHash estimate
+of J (64 values: standard error 0.06 at J = 0.7, so pairs near 0.7 may fall either side)
+is at least the threshold.  Each article's signature (128
 bytes) and story id (8 bytes) are columns of the index, written in the same commit as the
 article; an indexing run reads the committed ones into an in-memory band-key table, so a
 new article finds its copies among committed articles and among the run's alike, and takes
