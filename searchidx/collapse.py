@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .duplicates import STORY_FIELD
+from .timeline import doc_array
 
 #: Most copies listed under one hit (the count beside it is always exact).
 MAX_LISTED = 50
@@ -60,7 +61,7 @@ def _matches(segments) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts = np.cumsum([0] + [reader.doc_count_all() for reader, _ in segments])[:-1]
     docs, stories = [], []
     for (reader, found), start in zip(segments, starts):
-        local = np.fromiter(found, np.int64, len(found))
+        local = doc_array(found)
         story = story_array(reader)[local]
         docs.append(local + start)
         stories.append(story)

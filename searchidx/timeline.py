@@ -45,13 +45,16 @@ def day_array(reader) -> np.ndarray:
     return cache["date"]
 
 
-def _docs(docs) -> np.ndarray:
+def doc_array(docs) -> np.ndarray:
+    """Return a segment's matching document numbers (a set, or already an array) as an array."""
+    if isinstance(docs, np.ndarray):
+        return docs.astype(np.int64, copy=False)
     return np.fromiter(docs, np.int64, len(docs))
 
 
 def matching_days(segments) -> np.ndarray:
     """Return the days (since 1970) of the dated documents among SEGMENTS' matches."""
-    parts = [day_array(reader)[_docs(docs)] for reader, docs in segments if docs]
+    parts = [day_array(reader)[doc_array(docs)] for reader, docs in segments if len(docs)]
     days = np.concatenate(parts) if parts else np.zeros(0, np.int64)
     return days[days != _NONE]
 

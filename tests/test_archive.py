@@ -297,3 +297,25 @@ def test_a_run_that_changes_nothing_reads_no_signatures(archive, monkeypatch):
     (folder / "new.txt").write_text(article("Harbour news", "2022-02-02", prose(4242)))
     assert index_paths(index_dir, [folder]).documents == 1
     assert loads == [1]
+
+
+def test_timeline_and_collapse_take_numpy_arrays_as_well_as_sets(archive):
+    # The numpy fast path hands over arrays of document numbers; the result is the same.
+    from searchidx import collapse
+    from searchidx.counting import matching_docs
+    from searchidx.query import parse_query
+
+    _, index_dir = archive
+    with Engine(index_dir) as engine:
+        searcher = engine._current()
+        q = parse_query("riverflood", searcher.schema, engine.title_boost, 1000)
+        sets = matching_docs(searcher, q)
+        arrays = [(reader, np.array(sorted(docs))) for reader, docs in sets]
+        assert timeline.count(arrays) == timeline.count(sets)
+        ranked = [d for _, d in searcher.search(q, limit=None).top_n]
+        one, other = (
+            collapse.collapse(sets, ranked, 0, 10),
+            collapse.collapse(arrays, ranked, 0, 10),
+        )
+        assert (one.page, one.stories, one.matches) == (other.page, other.stories, other.matches)
+        assert (one.stories, one.matches) == (STORIES, MATCHES)
