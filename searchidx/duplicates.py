@@ -210,8 +210,8 @@ class _KeyTable:
         for run_keys, run_rows in self._runs:
             low = np.searchsorted(run_keys, keys, "left")
             high = np.searchsorted(run_keys, keys, "right")
-            for a, b in zip(low.tolist(), high.tolist()):
-                found.update(run_rows[a:b].tolist())
+            for n in np.flatnonzero(high > low).tolist():  # most keys are in no run
+                found.update(run_rows[low[n] : high[n]].tolist())
         return found
 
     def add_many(self, keys: np.ndarray, rows: np.ndarray) -> None:
