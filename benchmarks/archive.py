@@ -24,7 +24,7 @@ are absolute (CPU seconds and milliseconds on this machine), not ratios to FTS5.
 at Jaccard 0.3 is proposed with probability 0.95), computes each candidate's exact
 Jaccard similarity of word 5-gram sets, and prints how many pairs fall in each 0.1 band:
 the distribution the threshold in ``searchidx/duplicates.py`` was chosen from.
-Results: ``benchmarks/results/archive.json``.
+Results: ``benchmarks/results/archive.json`` (a corpus not run keeps its earlier entry).
 """
 
 from __future__ import annotations
@@ -228,9 +228,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{name}: cost (absolute; no FTS5 equivalent)")
             for key, value in c.items():
                 print(f"  {key:32} {value}")
+        entry["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         report[name] = entry
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    # Corpora not run this time keep their earlier entries (each says when it was measured).
+    earlier = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for name, entry in report.items():
+        if isinstance(entry, dict) and name in earlier:
+            entry = {**earlier[name], **entry}
+        earlier[name] = entry
+    RESULTS.write_text(json.dumps(earlier, indent=2) + "\n")
     print(f"\nwritten {RESULTS}")
     return 0
 
