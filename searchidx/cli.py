@@ -15,6 +15,7 @@ from .errors import SearchidxError
 from .indexer import IndexSummary, index_paths
 from .ingest.csvfile import parse_csv_map
 from .search import SORTS, Engine
+from .timeline import histogram
 
 EXIT_NO_RESULTS = 1
 EXIT_ERROR = 2
@@ -209,12 +210,12 @@ def _styled_snippet(hit, color: bool) -> str:
     )
 
 
-def _print_results(result, color: bool) -> None:
+def _print_results(result, color: bool, all_copies: bool = False) -> None:
     first = (result.page - 1) * result.page_size + 1
     if result.hits:
         last = first + len(result.hits) - 1
         click.echo(
-            f"{result.total} result{'' if result.total == 1 else 's'} for {result.query!r} ({result.took_ms:.1f} ms); "
+            f"{result.total} result{'' if result.total == 1 else 's'} for {result.query!r}{_copies_note(result)} ({result.took_ms:.1f} ms); "
             f"showing {first}-{last}, page {result.page} of {result.pages}"
         )
     elif result.total:
@@ -231,7 +232,29 @@ def _print_results(result, color: bool) -> None:
         click.echo(f"\n{n}. {title}")
         click.echo("   " + " · ".join(m for m in meta if m))
         click.echo("   " + _styled_snippet(hit, color))
+        _print_copies(hit, all_copies)
     _print_facets(result)
+
+
+def _copies_note(result) -> str:
+    return (
+        f" (+{result.copies} cop{'y' if result.copies == 1 else 'ies'} of these)"
+        if result.copies
+        else ""
+    )
+
+
+def _print_copies(hit, all_copies: bool) -> None:
+    if not hit.copy_count:
+        return
+    more = f"{hit.copy_count} more cop{'y' if hit.copy_count == 1 else 'ies'}"
+    if not all_copies:
+        click.echo(f"   + {more} (--all-copies lists them)")
+        return
+    click.echo(f"   + {more}:")
+    for copy in hit.copies:
+        when = copy.date.strftime("%Y-%m-%d") if copy.date else None
+        click.echo("     - " + " · ".join(m for m in (copy.title, when, copy.source, copy.id) if m))
 
 
 def _print_facets(result) -> None:
@@ -255,9 +278,26 @@ def _print_facets(result) -> None:
 @click.option("--year", help="Only results dated in this year.")
 @click.option("--from", "date_from", metavar="DATE", help="Only results dated on or after DATE.")
 @click.option("--to", "date_to", metavar="DATE", help="Only results dated on or before DATE.")
+@click.option("--timeline", "show_timeline", is_flag=True, help="Also print matches per period.")
+@click.option("--all-copies", is_flag=True, help="List the copies of each story shown.")
+@click.option("--no-collapse", is_flag=True, help="Show every copy of a story as a result.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (see README).")
 @index_option
-def query(query, limit, page, sort, source, year, date_from, date_to, as_json, index_dir):
+def query(
+    query,
+    limit,
+    page,
+    sort,
+    source,
+    year,
+    date_from,
+    date_to,
+    show_timeline,
+    all_copies,
+    no_collapse,
+    as_json,
+    index_dir,
+):
     """Search the index and print ranked results with snippets, and counts by source and year.
 
     Exit status: 0 with results, 1 with none, 2 for a bad query or a missing index.
@@ -265,8 +305,9 @@ def query(query, limit, page, sort, source, year, date_from, date_to, as_json, i
     source:name, source:"Full Name", url:site.org, year:2020, prefix*,
     date:2020-01-01..2020-02-01.  Pasted text is searched as words.
     Dates (--from, --to) are YYYY-MM-DD, YYYY-MM or YYYY; both ends are included.
+    Copies of one story (exact or near duplicates) show once, with a count of the others.
 
-        searchidx query troops --source "Middle East Monitor" --from 2020-01
+        searchidx query troops --from 2020-01 --timeline
     """
     with _engine(index_dir) as engine:
         result = engine.search(
@@ -278,11 +319,15 @@ def query(query, limit, page, sort, source, year, date_from, date_to, as_json, i
             year=year,
             date_from=date_from,
             date_to=date_to,
+            collapse=not no_collapse,
         )
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        _print_results(result, color=sys.stdout.isatty())
+        _print_results(result, color=sys.stdout.isatty(), all_copies=all_copies)
+        if show_timeline and result.timeline:
+            click.echo("")
+            click.echo(histogram(result.timeline))
     if not result.hits:
         sys.exit(EXIT_NO_RESULTS)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass
@@ -57,6 +57,9 @@ class Hit:
     #: The snippet as (text, is_match) segments, for front ends that mark matches their own way.
     snippet_parts: tuple[tuple[str, bool], ...] = ()
     position: int | None = None
+    #: The other matching copies of the same story (searchidx.collapse), when collapsed.
+    copies: list[Copy] = field(default_factory=list)
+    copy_count: int = 0  # all of them (``copies`` lists the first collapse.MAX_LISTED)
 
     def to_dict(self) -> dict:
         """Return the JSON form of the hit (the schema documented in README.md)."""
@@ -71,7 +74,50 @@ class Hit:
             "snippet": self.snippet,
             "snippet_html": self.snippet_html,
             "position": self.position,
+            "copy_count": self.copy_count,
+            "other_copies": [copy.to_dict() for copy in self.copies],
         }
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another copy of a hit's story (an exact or near duplicate), listed under it."""
+
+    id: str
+    title: str
+    date: datetime | None
+    source: str
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class TimeBucket:
+    """One bar of the timeline: the matches dated from START to END (both included)."""
+
+    start: date
+    end: date
+    count: int
+    unit: str  # "day", "month" or "year"
+
+    @property
+    def label(self) -> str:
+        """Return the period as people say it: "2005", "March 2005", "3 March 2005"."""
+        if self.unit == "year":
+            years = (self.start.year, self.end.year)
+            return str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
+        if self.unit == "month":
+            return f"{self.start:%B %Y}"
+        return f"{self.start.day} {self.start:%B %Y}"
+
+    def to_dict(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "count": self.count}
 
 
 @dataclass(frozen=True)
@@ -101,6 +147,11 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     #: The filters applied, by name ("source", "year", "from", "to"); unset ones left out.
     filters: dict[str, str] = field(default_factory=dict)
+    #: Matches per period, over all matches (searchidx.timeline).
+    timeline: list[TimeBucket] = field(default_factory=list)
+    #: Matching documents hidden as copies of a story shown (``total`` counts stories).
+    copies: int = 0
+    collapsed: bool = True
 
     @property
     def pages(self) -> int:
@@ -122,4 +173,7 @@ class SearchResult:
             "facets": {
                 name: [value.to_dict() for value in values] for name, values in self.facets.items()
             },
+            "copies": self.copies,
+            "collapsed": self.collapsed,
+            "timeline": [bucket.to_dict() for bucket in self.timeline],
         }

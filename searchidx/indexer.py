@@ -28,6 +28,7 @@ from . import storage
 from .config import setting
 from .counting import term_docs
 from .documents import Document
+from .duplicates import STORY_FIELD, StoryFinder
 from .errors import IngestError
 from .ingest import (
     EncodingGuess,
@@ -96,6 +97,7 @@ class _Run:
     rebuild: bool
     names: set[str]  # the index schema's field names
     seen_ids: dict[str, str] = field(default_factory=dict)  # document id -> where first seen
+    stories: StoryFinder | None = None  # groups copies of one story (None: an older schema)
 
 
 def recorded_files(reader) -> dict[str, _FileState]:
@@ -191,6 +193,8 @@ def index_paths(
             rebuild=rebuild,
             names=set(writer.schema.names()),
         )
+        if STORY_FIELD in run.names:
+            run.stories = StoryFinder(None if rebuild else writer.reader())
         seen_paths: set[str] = set()
         for done, source in enumerate(found, start=1):
             seen_paths.add(source.path)
@@ -289,7 +293,10 @@ def _index_file(run: _Run, source: SourceFile) -> None:
                 reason = f"duplicate id {item.id!r} (first at {first})"
                 summary.skipped.append(Skipped(where, reason))
                 continue
-            add(**_fields(item, term, run.names))
+            fields = _fields(item, term, run.names)
+            if run.stories is not None:
+                fields.update(run.stories.fields(item.id, item.title, item.body))
+            add(**fields)
             written += 1
     except IngestError as exc:
         summary.skipped.append(Skipped(path, str(exc)))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh import columns
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import NewsAnalyzer
+from .duplicates import NO_STORY, SIGNATURE_BYTES
 from .urls import UrlTokenizer
 
 #: Fields searched by free words, and the ones a query may name with ``field:value``.
@@ -34,4 +36,8 @@ def build_schema(stemmer: str = "porter") -> Schema:
         # The URL, its host, host labels and path words ("url:phys.org", "url:phys"): see urls.py.
         url=TEXT(analyzer=UrlTokenizer(), stored=True, phrase=False),
         position=STORED(),
+        # Copies of one story (searchidx.duplicates): the story id copies share and the
+        # text's MinHash signature, as columns (per-document arrays; nothing is indexed).
+        story=COLUMN(columns.NumericColumn("q", default=NO_STORY)),
+        minhash=COLUMN(columns.FixedBytesColumn(SIGNATURE_BYTES, default=bytes(SIGNATURE_BYTES))),
     )

@@ -15,13 +15,13 @@ from functools import partial
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, UnlimitedCollector
-from whoosh.query import Every
 
-from . import fastpath, ranking, spelling, storage
+from . import collapse as collapsing
+from . import datesort, fastpath, ranking, spelling, storage, timeline
 from .budget import Budget, BudgetCollector
 from .config import setting
 from .counting import Recorder, matching_docs
-from .documents import Document, Hit, SearchResult
+from .documents import Copy, Document, Hit, SearchResult
 from .errors import QueryError
 from .facets import build_filter, count_values, facet_names
 from .indexer import recorded_files
@@ -42,6 +42,10 @@ def _stored_document(fields: dict) -> Document:
         path=fields.get("path", ""),
         position=fields.get("position"),
     )
+
+
+def _copy(fields: dict) -> Copy:
+    return Copy(fields["id"], fields.get("title", ""), fields.get("date"), fields.get("source", ""))
 
 
 def _hit(fields: dict, score: float, snippet_of) -> Hit:
@@ -124,12 +128,15 @@ class Engine:
         date_to: str | date | None = None,
         year: str | int | None = None,
         facets: bool = True,
+        collapse: bool = True,
     ) -> SearchResult:
         """Return page PAGE of the results for the query string QUERY.
 
         SOURCE (an exact source name; case does not matter), YEAR, and DATE_FROM / DATE_TO
         (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; both ends included) narrow the results.
-        With FACETS, the result counts its matches by source and by year.
+        With FACETS, the result counts its matches by source and by year, and per period
+        (the timeline).  With COLLAPSE, copies of one story (searchidx.duplicates) show as
+        their best-ranked copy, and ``total`` counts stories.
         Raises QueryError for a query that cannot be parsed or a page outside the limits.
         """
         started = time.perf_counter()
@@ -143,17 +150,27 @@ class Engine:
         # also loads the stemmer, which is no query's fault).
         budget = Budget()
         groups = facet_names(searcher.schema) if facets else []
+        start, stop = (page - 1) * page_size, page * page_size
         found = None if sort == "date" else fastpath.try_run(searcher, q, narrow, budget)
         if found is not None:
-            segments = found.segments
-            ranked = found.top(page * page_size)[(page - 1) * page_size :]
-            shown = [(searcher.stored_fields(docnum), score) for docnum, score in ranked]
+            segments, ranking_of = found.segments, found.top
         else:
-            segments, shown = _whoosh_search(
-                searcher, q, narrow, page, page_size, sort, groups, budget
-            )
-        total = sum(len(docs) for _, docs in segments)
+            segments, ranking_of = _whoosh_search(searcher, q, narrow, sort, groups, budget, stop)
+        ranked = ranking_of(stop)  # [(global docnum, score)], best first
+        matched = total = sum(len(docs) for _, docs in segments)
         counts = count_values(segments, groups, int(setting("facet_values")))
+        buckets = timeline.count(segments) if facets else []
+        folded = None
+        if collapse:
+            folded = collapsing.collapse(segments, [d for d, _ in ranked], start, stop)
+            if folded.short and len(ranked) < matched:
+                # The top of the ranking held too many copies: rank deeper, once.
+                ranked = ranking_of(collapsing.needed(matched, folded.stories, stop))
+                folded = collapsing.collapse(segments, [d for d, _ in ranked], start, stop)
+            page_docs = [ranked[n] for n in folded.positions]
+            total = folded.stories
+        else:
+            page_docs = ranked[start:stop]
         spec = match_spec(q, searcher.reader())
         snippet_of = partial(
             make_snippet,
@@ -162,8 +179,16 @@ class Engine:
             size=int(setting("snippet_chars")),
             max_fragments=int(setting("snippet_fragments")),
         )
-        hits = [_hit(fields, score, snippet_of) for fields, score in shown]
-        suggestion = self._suggest(query, searcher) if total < page_size else None
+        hits = [
+            _hit(searcher.stored_fields(docnum), score, snippet_of) for docnum, score in page_docs
+        ]
+        if folded is not None:
+            for hit, (docnum, _) in zip(hits, page_docs):
+                hit.copy_count = folded.counts.get(docnum, 0)
+                hit.copies = [
+                    _copy(searcher.stored_fields(d)) for d in folded.copies.get(docnum, ())
+                ]
+        suggestion = self._suggest(query, searcher) if matched < page_size else None
         return SearchResult(
             query=query,
             total=total,
@@ -175,6 +200,9 @@ class Engine:
             sort=sort,
             facets=counts,
             filters=_applied(source=source, year=year, date_from=date_from, date_to=date_to),
+            timeline=buckets,
+            copies=folded.hidden if folded is not None else 0,
+            collapsed=folded is not None,
         )
 
     def rank(self, text: str, limit: int = 1000, expand: int = 0) -> list[tuple[str, float]]:
@@ -262,10 +290,7 @@ class Engine:
         """Return counts and facts about the index."""
         searcher = self._current()
         reader = searcher.reader()
-        newest = None
-        if searcher.doc_count():
-            top = searcher.search(Every(), limit=1, sortedby="date", reverse=True)
-            newest = top[0].get("date") if len(top) else None
+        oldest, newest, undated = timeline.date_range(reader)
         info = {
             "index": os.path.abspath(self.index_dir),
             "documents": searcher.doc_count(),
@@ -274,21 +299,34 @@ class Engine:
             "segments": len(reader.leaf_readers()),
             "size_bytes": storage.size_on_disk(self.index_dir),
             "stemmer": searcher.schema["body"].analyzer.stemmer,
+            "oldest_date": oldest.isoformat() if isinstance(oldest, datetime) else None,
             "newest_date": newest.isoformat() if isinstance(newest, datetime) else None,
+            "undated": undated,
         }
         return info
 
 
-def _whoosh_search(searcher, q, narrow, page, page_size, sort, groups, budget):
-    """Return (matching docs per segment, [(stored fields, score)] of the page) by Whoosh."""
-    sortedby = "date" if sort == "date" else None
-    limited = BudgetCollector(
-        _collector(searcher, page * page_size, sortedby, bool(groups)), budget
-    )
-    recorder = Recorder(limited)
-    collector = recorder if narrow is None else FilterCollector(recorder, allow=narrow)
-    searcher.search_with_collector(q, collector)
-    results = collector.results()
+def _whoosh_search(searcher, q, narrow, sort, groups, budget, limit):
+    """Return (matching docs per segment, ranking function) by Whoosh's matchers.
+
+    The ranking function takes N and returns the first N (global docnum, score), best
+    first (newest first for the date sort, whose score is 0); asked for more than the
+    LIMIT first collected, it searches again, deeper.
+    """
+    sortedby = datesort.newest_first() if sort == "date" else None
+
+    def collect(depth: int, every_match: bool):
+        inner = BudgetCollector(_collector(searcher, depth, sortedby, every_match), budget)
+        recorder = Recorder(inner)
+        collector = recorder if narrow is None else FilterCollector(recorder, allow=narrow)
+        searcher.search_with_collector(q, collector)
+        return recorder, collector.results()
+
+    def pairs(results, n: int) -> list[tuple[int, float]]:
+        score = (lambda key: 0.0) if sortedby else (lambda key: float(key or 0.0))
+        return [(docnum, score(key)) for key, docnum in results.top_n[:n]]
+
+    recorder, results = collect(limit, bool(groups))
     if recorder.complete():
         # Every match was collected (and noted): no second pass is needed.  Whoosh's NOT
         # can yield a deleted document (the last of a segment): not counted.
@@ -299,8 +337,14 @@ def _whoosh_search(searcher, q, narrow, page, page_size, sort, groups, budget):
     else:
         # Blocks were skipped: the matching documents as sets, by set algebra.
         segments = matching_docs(searcher, q if narrow is None else wq.And([q, narrow]))
-    shown = results[(page - 1) * page_size : page * page_size]
-    return segments, [(hit.fields(), float(hit.score or 0.0)) for hit in shown]
+    complete = recorder.complete()
+
+    def ranking_of(n: int) -> list[tuple[int, float]]:
+        if n <= limit or complete:
+            return pairs(results, n)
+        return pairs(collect(n, False)[1], n)
+
+    return segments, ranking_of
 
 
 def _applied(**filters) -> dict[str, str]:
@@ -322,7 +366,7 @@ def _collector(searcher, limit: int, sortedby: str | None, every_match: bool):
     """
     if every_match and not sortedby:
         return UnlimitedCollector()
-    return searcher.collector(limit=limit, sortedby=sortedby, reverse=sortedby is not None)
+    return searcher.collector(limit=limit, sortedby=sortedby)
 
 
 def _check_page(page, page_size, sort) -> None:

@@ -134,6 +134,8 @@ def test_json_shape(seed_engine):
         "snippet",
         "snippet_html",
         "position",
+        "copy_count",
+        "other_copies",
     }
     assert data["hits"][0]["date"] == "2020-01-17T11:09:00"
 

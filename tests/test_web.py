@@ -281,6 +281,9 @@ def test_api_keeps_the_keys_in_schema_order(client):
         "hits",
         "filters",
         "facets",
+        "copies",
+        "collapsed",
+        "timeline",
     ]
 
 

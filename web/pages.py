@@ -26,6 +26,7 @@ from searchidx.config import setting
 from searchidx.search import SORTS
 
 from . import engine
+from .archive import collapse_arg, timeline_chart
 
 bp = Blueprint("pages", __name__)
 
@@ -143,6 +144,7 @@ def search():
         "sort": sort if sort in SORTS else "relevance",
         "filters": filters,
         "removals": filter_removals(q, sort, filters),
+        "collapse_arg": collapse_arg(),
     }
     try:
         page = _whole_number("page", 1)
@@ -151,11 +153,15 @@ def search():
             page=page,
             page_size=current_app.config["PAGE_SIZE"],
             sort=sort,
+            collapse=context["collapse_arg"] is None,
             **_narrowed(filters),
         )
     except QueryError as exc:
         status = 503 if isinstance(exc, QueryTimeout) else 400
         return render_template("results.html", error=str(exc), **context), status
+    keep = dict(
+        filters, sort=sort if sort != "relevance" else None, collapse=context["collapse_arg"]
+    )
     # The last page a link may point to: no page past the end, none deeper than served.
     last = max(1, min(result.pages, int(setting("max_results")) // result.page_size))
     past_end = bool(result.total) and not result.hits
@@ -165,7 +171,9 @@ def search():
         last=last,
         window=page_window(min(result.page, last), last),
         first=(result.page - 1) * result.page_size + 1,
-        facets=facet_links(result, q, sort, filters),
+        # The facet links keep the copies switch (collapse=0) as they keep the other filters.
+        facets=facet_links(result, q, sort, {k: v for k, v in keep.items() if v and k != "sort"}),
+        chart=timeline_chart(result.timeline, q, keep),
         **context,
     ), (404 if past_end else 200)
 
@@ -215,6 +223,7 @@ def api_search():
         page=_whole_number("page", 1),
         page_size=_whole_number("page_size", current_app.config["PAGE_SIZE"]),
         sort=_sort(),
+        collapse=collapse_arg() is None,
         **_narrowed(_filters()),
     )
     return jsonify(result.to_dict())
