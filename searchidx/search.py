@@ -337,10 +337,9 @@ def _whoosh_search(searcher, q, narrow, sort, groups, budget, limit):
     else:
         # Blocks were skipped: the matching documents as sets, by set algebra.
         segments = matching_docs(searcher, q if narrow is None else wq.And([q, narrow]))
-    complete = recorder.complete()
 
     def ranking_of(n: int) -> list[tuple[int, float]]:
-        if n <= limit or complete:
+        if n <= len(results.top_n) or len(results.top_n) < limit:
             return pairs(results, n)
         return pairs(collect(n, False)[1], n)
 
