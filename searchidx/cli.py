@@ -12,7 +12,7 @@ from . import __version__, storage
 from .analysis import STEMMERS
 from .config import envvar, help_text, setting
 from .errors import SearchidxError
-from .indexer import IndexSummary, index_paths
+from .indexer import IndexSummary, Progress, index_paths
 from .ingest.csvfile import parse_csv_map
 from .search import SORTS, Engine
 
@@ -72,13 +72,18 @@ def _run_index(
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
 
-    def progress(done, total):
+    def progress(done: Progress):
         nonlocal bar
         if bar is None:
             from tqdm import tqdm
 
-            bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
-        bar.update(1)
+            bar = tqdm(
+                total=done.bytes_total, unit="B", unit_scale=True, file=sys.stderr, leave=False
+            )
+        bar.set_postfix_str(
+            f"{done.files_done}/{done.files_total} files, {done.records:,} records", refresh=False
+        )
+        bar.update(done.bytes_done - bar.n)
 
     try:
         summary = index_paths(
@@ -87,7 +92,7 @@ def _run_index(
             rebuild=rebuild,
             jobs=jobs,
             stemmer=stemmer,
-            progress=progress if show_bar else None,
+            on_progress=progress if show_bar else None,
             csv_map=csv_map,
         )
     except KeyboardInterrupt:
@@ -136,14 +141,20 @@ def _report(summary: IndexSummary, verbose: bool) -> None:
     help="CSV columns of the fields (id, title, body, date, url, source), "
     "e.g. title=headline,body=story; unnamed fields use their usual column names.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Then keep watching PATHS and index changes as they happen, until Ctrl+C.",
+)
 @index_option
-def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, index_dir):
+def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, watch, index_dir):
     """Build or update the index from article files under PATHS (default: seeds/).
 
     Unchanged files are not read again, changed files are re-indexed, and files gone from
     an indexed folder are removed.  Read: plain-text articles (.txt, no extension), saved
     web pages (.html, .htm), JSON Lines (.jsonl), JSON (.json: an article or an array)
-    and CSV with a header row (.csv); other files are skipped with the reason.
+    and CSV with a header row (.csv); other files are skipped with the reason.  With
+    --watch, files that arrive, change or go are indexed within seconds, in small commits.
 
         searchidx index ../articles --jobs 2 --csv-map title=headline,body=story
     """
@@ -151,9 +162,43 @@ def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, index_
         mapping = parse_csv_map(csv_map)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--csv-map") from None
-    _run_index(
-        index_dir, paths or [str(setting("seeds"))], rebuild, jobs, stemmer, quiet, verbose, mapping
-    )
+    paths = paths or [str(setting("seeds"))]
+    if watch and not rebuild:
+        _run_watch(index_dir, paths, jobs, stemmer, quiet, verbose, mapping)
+        return
+    _run_index(index_dir, paths, rebuild, jobs, stemmer, quiet, verbose, mapping)
+    if watch:
+        _run_watch(index_dir, paths, jobs, stemmer, quiet, verbose, mapping)
+
+
+def _run_watch(index_dir, paths, jobs=1, stemmer=None, quiet=False, verbose=False, csv_map=None):
+    from .watch import watch  # watchdog is imported only by the commands that watch
+
+    def on_batch(summary: IndexSummary) -> None:
+        nonlocal batches
+        batches += 1
+        if not quiet and (batches == 1 or summary.documents or summary.deleted or summary.skipped):
+            _report(summary, verbose)
+        if batches == 1 and not quiet:
+            click.echo(f"searchidx: watching {', '.join(paths)} (Ctrl+C to stop)", err=True)
+
+    batches = 0
+    try:
+        watch(
+            index_dir,
+            paths,
+            jobs=jobs,
+            stemmer=stemmer,
+            csv_map=csv_map,
+            on_batch=on_batch,
+            on_error=lambda exc: click.echo(f"searchidx: {exc}; trying again", err=True),
+        )
+    except KeyboardInterrupt:
+        fail(
+            "stopped watching; every batch indexed before now is committed "
+            "(the one in progress, if any, is not)",
+            EXIT_INTERRUPTED,
+        )
 
 
 # -- query --------------------------------------------------------------------------------
@@ -362,12 +407,21 @@ def batch(topics, limit, tag, expand, index_dir):
 @click.option(
     "--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
 )
+@click.option(
+    "--watch",
+    "watch_paths",
+    multiple=True,
+    metavar="FOLDER",
+    type=click.Path(exists=True),
+    help="Index FOLDER and keep indexing its changes while serving (repeatable).",
+)
 @index_option
-def serve(host, port, threads, index_dir):
+def serve(host, port, threads, watch_paths, index_dir):
     """Serve the search page and the JSON API over HTTP (with waitress).
 
     Binds 127.0.0.1 unless --host says otherwise.  Documents indexed while the server runs
-    are searchable at once: no restart is needed.
+    are searchable at once: no restart is needed.  With --watch, the server also indexes
+    the folder and every change in it, as 'searchidx index FOLDER --watch' would.
 
         searchidx serve --port 8000 --index index
     """
@@ -375,6 +429,18 @@ def serve(host, port, threads, index_dir):
 
     from web import create_app
 
+    watcher = None
+    if watch_paths:
+        from .watch import BackgroundWatch
+
+        timeout = float(setting("lock_timeout"))
+        storage.open_or_create(index_dir, str(setting("stemmer")), timeout)  # no seeds build
+        watcher = BackgroundWatch(
+            index_dir,
+            watch_paths,
+            on_batch=lambda summary: click.echo(summary.line(), err=True),
+            on_error=lambda exc: click.echo(f"searchidx: {exc}", err=True),
+        )
     with _engine(index_dir) as engine:
         documents = engine.doc_count()  # fail now, in one line, if the index cannot be read
     app = create_app({"INDEX": index_dir})
@@ -384,12 +450,16 @@ def serve(host, port, threads, index_dir):
         f"Serving {documents:,} document{'' if documents == 1 else 's'} from {index_dir} at "
         f"http://{shown}:{server.effective_port}/  (Ctrl+C to stop)"
     )
+    if watcher:
+        watcher.start()
     try:
         server.run()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     finally:
         server.close()
+        if watcher:
+            watcher.stop()
         app.extensions["searchidx"].close()
 
 

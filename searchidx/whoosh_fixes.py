@@ -14,11 +14,17 @@ exists, so the answer is remembered per reader.
 layers of Python per call; it is called once per posting while a segment is written (for the
 block statistics) and once per scored document while searching (BM25 length
 normalisation).  The column (one byte per document) is read once per reader into ``bytes``.
+
+3. ``EmptyReader.segments`` (the reader of an index without segments yet) returns None, and
+``Searcher.refresh`` iterates over it: a searcher opened on an empty index fails once
+documents arrive (a server started on the empty index that ``serve --watch`` fills).
+It returns an empty list, as a reader without segments should.
 """
 
 from __future__ import annotations
 
 from whoosh.codec import whoosh3
+from whoosh.reading import EmptyReader
 from whoosh.util.numeric import byte_to_length
 
 _original_has_column = whoosh3.W3PerDocReader.has_column
@@ -56,15 +62,23 @@ def _doc_field_length(self, docnum, fieldname, default=0):
 _FIXES = {"has_column": _has_column, "doc_field_length": _doc_field_length}
 
 
+def _no_segments(self):
+    """Return the segments of an empty reader: none."""
+    return []
+
+
 def apply() -> None:
     """Install the corrections (idempotent)."""
     for name, function in _FIXES.items():
         setattr(whoosh3.W3PerDocReader, name, function)
+    EmptyReader.segments = _no_segments
 
 
 def applied() -> bool:
     """Return True when the corrections are installed."""
-    return all(getattr(whoosh3.W3PerDocReader, n) is f for n, f in _FIXES.items())
+    return EmptyReader.segments is _no_segments and all(
+        getattr(whoosh3.W3PerDocReader, n) is f for n, f in _FIXES.items()
+    )
 
 
 apply()

@@ -32,3 +32,14 @@ def test_field_lengths_are_whooshs_own(tmp_path, articles):
                 expected = whoosh_fixes._original_doc_field_length(perdoc, docnum, field, 7)
                 assert perdoc.doc_field_length(docnum, field, 7) == expected
         assert perdoc.doc_field_length(0, "body") > 0
+
+
+def test_engine_opened_on_an_empty_index_sees_documents_added_later(tmp_path, articles):
+    from searchidx import Engine
+
+    index_dir = tmp_path / "index"
+    storage.open_or_create(index_dir, "porter", 5)
+    with Engine(index_dir) as engine:
+        assert engine.search("valley").total == 0
+        index_paths(index_dir, [articles])
+        assert engine.search("valley").total == 2

@@ -4,8 +4,12 @@ Formats are chosen by file name:
 
 * ``.txt``, ``.text`` and files without an extension are plain-text articles;
 * ``.html``/``.htm`` are saved web pages (the article is extracted, see ``html``);
-* ``.jsonl``/``.ndjson`` hold one article object per line, ``.json`` one object or an array;
+* ``.jsonl``/``.ndjson`` hold one article object per line, read as a stream; ``.json`` holds
+  one object or an array;
 * ``.csv`` holds one article per row under a header row, read as a stream (see ``csvfile``).
+
+Streamed formats are read from a binary stream record by record, never whole: they have no
+file size limit, only a limit for one record.
 
 Every document keeps its source file and, in a file of many, its position (line, array index
 or row).  A document whose file names no source (masthead, site name, column) gets the name
@@ -20,6 +24,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from ..documents import Document
 from ..errors import IngestError
@@ -27,7 +32,7 @@ from .article import parse_article
 from .csvfile import read_csv
 from .decode import decode
 from .html import read_html
-from .jsonl import BadRecord, read_json, read_jsonl
+from .jsonl import BadRecord, read_json, read_jsonl_stream
 
 
 @dataclass(frozen=True)
@@ -63,10 +68,6 @@ def _read_text_article(text: str, source: SourceFile) -> list[Document]:
     ]
 
 
-def _read_jsonl_file(text: str, source: SourceFile) -> Iterable[Document | BadRecord]:
-    return read_jsonl(text, source.file_id, source.path)
-
-
 def _read_json_file(text: str, source: SourceFile) -> list[Document | BadRecord]:
     try:
         return list(read_json(text, source.file_id, source.path))
@@ -85,17 +86,24 @@ class ReadOptions:
     """How to read files whose layout varies: which CSV column holds which field."""
 
     csv_map: Mapping[str, str] = field(default_factory=dict)
+    max_record: int = 64 * 1024 * 1024  # characters in one record of a streamed file
 
 
-def _read_csv_file(source: SourceFile, options: ReadOptions) -> Iterable[Document | BadRecord]:
-    return read_csv(source.path, source.file_id, options.csv_map)
+def _read_csv_file(
+    stream: BinaryIO, source: SourceFile, options: ReadOptions
+) -> Iterable[Document | BadRecord]:
+    return read_csv(source.path, source.file_id, options.csv_map, stream)
+
+
+def _read_jsonl_file(
+    stream: BinaryIO, source: SourceFile, options: ReadOptions
+) -> Iterable[Document | BadRecord]:
+    return read_jsonl_stream(stream, source.file_id, source.path, options.max_record)
 
 
 #: Readers of a file's decoded text, by extension.
 Reader = Callable[[str, SourceFile], Iterable]
 READERS: dict[str, Reader] = {
-    ".jsonl": _read_jsonl_file,
-    ".ndjson": _read_jsonl_file,
     ".json": _read_json_file,
     ".html": _read_html_file,
     ".htm": _read_html_file,
@@ -103,10 +111,12 @@ READERS: dict[str, Reader] = {
     ".text": _read_text_article,
     "": _read_text_article,
 }
-#: Readers that open the file themselves and stream it (no size limit, never read whole).
-StreamReader = Callable[[SourceFile, ReadOptions], Iterable]
+#: Readers of a file opened as a binary stream, read record by record (no size limit).
+StreamReader = Callable[[BinaryIO, SourceFile, ReadOptions], Iterable]
 STREAM_READERS: dict[str, StreamReader] = {
     ".csv": _read_csv_file,
+    ".jsonl": _read_jsonl_file,
+    ".ndjson": _read_jsonl_file,
 }
 
 
@@ -139,9 +149,42 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[SourceFile | Skippe
             yield Skipped(str(given), "no such file or folder")
 
 
-def _walk(root: Path) -> Iterator[SourceFile | Skipped]:
+def discover_changed(
+    paths: Iterable[str | os.PathLike], changed: Iterable[str]
+) -> Iterator[SourceFile | Skipped]:
+    """Yield what ``discover(PATHS)`` would yield for the CHANGED paths (files or folders).
+
+    Each changed path keeps the document id it has in a full run; paths outside PATHS, in
+    hidden folders, or gone are passed over in silence.
+    """
+    roots = sorted((Path(os.path.abspath(p)) for p in paths), key=lambda r: -len(r.parts))
+    seen: set[str] = set()  # a file may be named and also be under a folder named
+    for name in sorted(set(changed)):
+        path = Path(os.path.abspath(name))
+        root = next((r for r in roots if r == path or r in path.parents), None)
+        if root is None:
+            continue
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if root == path:  # a file named itself, or the whole folder
+            items = discover([root])
+        elif path.is_dir():
+            items = _walk(root, path)
+        elif path.is_file():
+            items = [_candidate(str(path), f"{root.name}/{rel.as_posix()}")]
+        else:
+            continue
+        for item in items:
+            if item.path not in seen:
+                seen.add(item.path)
+                yield item
+
+
+def _walk(root: Path, top: Path | None = None) -> Iterator[SourceFile | Skipped]:
+    """Yield the files under TOP (ROOT by default), their ids relative to ROOT."""
     errors: list[OSError] = []
-    for folder, dirs, files in os.walk(root, onerror=errors.append):
+    for folder, dirs, files in os.walk(top or root, onerror=errors.append):
         while errors:
             err = errors.pop()
             yield Skipped(err.filename or folder, f"cannot read folder ({err.strerror})")
@@ -174,16 +217,24 @@ def folder_name(path: str) -> str:
 
 
 def iter_documents(
-    source: SourceFile, data: bytes | None = None, options: ReadOptions | None = None
+    source: SourceFile,
+    data: bytes | None = None,
+    options: ReadOptions | None = None,
+    stream: BinaryIO | None = None,
 ) -> Iterator[Document | Skipped]:
     """Yield the documents of one file, and a Skipped for each bad record in it.
 
-    DATA is the file's bytes; streamed formats (CSV) read the file themselves and ignore it.
+    DATA is the file's bytes; streamed formats (CSV, JSON Lines) ignore it and read STREAM,
+    the file opened in binary mode (opened here when not given).
     Raises IngestError when the file as a whole cannot be read (binary, empty, ...).
     """
     options = options or ReadOptions()
     if is_streamed(source.path):
-        items = STREAM_READERS[_extension(source.path)](source, options)
+        if stream is None:
+            with open(source.path, "rb") as handle:
+                yield from iter_documents(source, None, options, handle)
+            return
+        items = STREAM_READERS[_extension(source.path)](stream, source, options)
     else:
         if data is None:
             with open(source.path, "rb") as handle:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import io
+from typing import BinaryIO, TextIO
 
 from ..errors import IngestError
 
@@ -42,3 +44,32 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+_STREAM_SAMPLE = 64 * 1024
+
+
+def text_stream(stream: BinaryIO, newline: str | None = None) -> TextIO:
+    """Return the binary STREAM (at its start, seekable) as text, decoded as ``decode`` would.
+
+    The encoding is chosen from the first 64 KiB, so a file is never read whole; a stray bad
+    byte later on costs one character (shown as U+FFFD), not the file.  Raises IngestError
+    for an empty or binary stream.
+    """
+    sample = stream.read(_STREAM_SAMPLE)
+    stream.seek(0)
+    if not sample.strip():
+        raise IngestError("empty file (no text)")
+    if looks_binary(sample):
+        raise IngestError("binary file (not text)")
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif sample.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline=newline)
