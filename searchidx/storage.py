@@ -21,6 +21,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import LockError, SegmentWriter
 
 from . import whoosh_fixes  # noqa: F401  (installs the Whoosh corrections)
+from .codec import NewsCodec
 from .errors import IndexUnavailable
 from .schema import build_schema
 
@@ -209,13 +210,15 @@ def abandon(writer) -> None:
 
 
 def writer(ix: FileIndex, timeout: float, jobs: int, memory_mb: int):
-    """Return a writer for IX, waiting up to TIMEOUT seconds for another writer to finish."""
+    """Return a writer for IX, waiting up to TIMEOUT seconds for another writer to finish.
+
+    New segments are written with our codec (``searchidx.codec``); older ones keep theirs.
+    """
+    options = {"timeout": timeout, "delay": 0.1, "limitmb": memory_mb, "codec": NewsCodec()}
     try:
         if jobs > 1:
-            return _ParallelWriter(
-                ix, procs=jobs, multisegment=True, timeout=timeout, delay=0.1, limitmb=memory_mb
-            )
-        return _Writer(ix, timeout=timeout, delay=0.1, limitmb=memory_mb)
+            return _ParallelWriter(ix, procs=jobs, multisegment=True, **options)
+        return _Writer(ix, **options)
     except LockError:
         raise _locked(ix.storage.folder, timeout) from None
 
