@@ -32,15 +32,19 @@ from itertools import accumulate
 
 from whoosh import columns
 from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
+    W3FieldWriter,
     W3LeafMatcher,
     W3PerDocReader,
     W3PerDocWriter,
     W3PostingsWriter,
+    _lenfield,
 )
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import PostingPool
 
 # count, last id, max weight, compression level, min and max length bytes
 _HEADER = struct.Struct("<IIfBBB")
@@ -130,7 +134,9 @@ class NewsPostingsWriter(W3PostingsWriter):
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         ids = self._ids
-        flags, data = encode_block(ids, self._weights, self._values, self._format.fixed_value_size())
+        flags, data = encode_block(
+            ids, self._weights, self._values, self._format.fixed_value_size()
+        )
         comp = self._compression
         databytes = bytes((flags,)) + data
         if comp:
@@ -149,6 +155,28 @@ class NewsPostingsWriter(W3PostingsWriter):
         self._postfile.write(databytes)
         self._blockcount += 1
         self._new_block()
+
+    def add_arrays(self, ids: array, weights: array, values: list | None, lens: bytes | None):
+        """Add a term's postings at once (document order), as ``add_posting`` would one by one.
+
+        LENS is the field's length column (one byte per document) or None; VALUES None
+        for a format without values.  The last block is left for ``finish_postings``.
+        """
+        limit = self._blocklimit
+        for start in range(0, len(ids), limit):
+            if self._ids:
+                self._write_block()
+            block = ids[start : start + limit]
+            self._ids = block
+            self._weights = weights[start : start + limit]
+            self._maxweight = max(self._maxweight, max(self._weights))
+            if values is not None:
+                self._values = [v for v in values[start : start + limit] if v]
+            if lens is not None:
+                nonzero = [b for b in map(lens.__getitem__, block) if b]
+                if nonzero:
+                    self._minlength = byte_to_length(min(nonzero))
+                    self._maxlength = byte_to_length(max(nonzero))
 
 
 class NewsLeafMatcher(W3LeafMatcher):
@@ -184,9 +212,7 @@ class NewsLeafMatcher(W3LeafMatcher):
         b = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
         if self._compression:
             b = zlib.decompress(b)
-        self._ids, self._weights, self._values = decode_block(
-            b, self._blocklength, self._fixedsize
-        )
+        self._ids, self._weights, self._values = decode_block(b, self._blocklength, self._fixedsize)
         self._data = True
 
     def _read_ids(self):
@@ -318,6 +344,9 @@ class NewsCodec(W3Codec):
     def per_document_reader(self, storage, segment):
         return NewsPerDocReader(storage, segment)
 
+    def field_writer(self, storage, segment):
+        return NewsFieldWriter(self, storage, segment)
+
     def postings_writer(self, dbfile, byteids=False):
         return NewsPostingsWriter(
             dbfile,
@@ -332,3 +361,110 @@ class NewsCodec(W3Codec):
             return super().postings_reader(dbfile, terminfo, format_, term, scorer)
         offset, length = terminfo.extent()
         return NewsLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+# -- Writing a segment's postings term by term ---------------------------------------------
+
+
+class TermPostings:
+    """A segment's postings gathered per term, in document order: what ``PostingsByTerm`` holds.
+
+    Iterating yields Whoosh's sorted ``(fieldname, btext, docnum, weight, vbytes)`` tuples, so
+    any consumer of a pool works; ``NewsFieldWriter`` takes the arrays per term instead.
+    """
+
+    def __init__(self, terms: dict) -> None:
+        self.terms = terms  # (fieldname, btext) -> [docnums array, weights array, values list]
+
+    def fields(self) -> dict[str, list[bytes]]:
+        """Return each field's terms, both in Whoosh's order."""
+        by_field: dict[str, list[bytes]] = {}
+        for fieldname, btext in self.terms:
+            by_field.setdefault(fieldname, []).append(btext)
+        return {name: sorted(by_field[name]) for name in sorted(by_field)}
+
+    def __iter__(self):
+        for fieldname, texts in self.fields().items():
+            for btext in texts:
+                ids, weights, values = self.terms[fieldname, btext]
+                for docnum, weight, value in zip(ids, weights, values):
+                    yield fieldname, btext, docnum, weight, value
+
+
+class PostingsByTerm(PostingPool):
+    """Whoosh's posting pool, keeping postings per term in arrays instead of sorting tuples.
+
+    Documents arrive in document order, so each term's postings are already sorted: the
+    segment is written term by term (``NewsFieldWriter.add_postings``) with no sort of all
+    postings and no Python call per posting.  Past the writer's memory limit the pool turns
+    into Whoosh's own (sorted runs on disk), so memory stays bounded.
+    """
+
+    _POSTING_BYTES = 64  # memory of one posting in the arrays, besides its value bytes
+
+    def __init__(self, tempstore, segment, limitmb=128, **kwargs):
+        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
+        self._terms: dict | None = {}
+        self._size = 0
+
+    def add(self, item):
+        terms = self._terms
+        if terms is None:
+            return super().add(item)
+        fieldname, btext, docnum, weight, value = item
+        entry = terms.get((fieldname, btext))
+        if entry is None:
+            entry = terms[fieldname, btext] = [array("I"), array("f"), []]
+            self.fieldnames.add(fieldname)
+        ids = entry[0]
+        if docnum < 0 or (ids and docnum < ids[-1]):  # spelling words or out of order
+            self._spill()
+            return super().add(item)
+        ids.append(docnum)
+        entry[1].append(weight)
+        entry[2].append(value)
+        self._size += self._POSTING_BYTES + (len(value) if value else 0)
+        if self._size > self.limit:
+            self._spill()
+
+    def _spill(self):
+        """Hand every posting to Whoosh's pool, which takes the rest from now on."""
+        terms, self._terms = self._terms, None
+        for item in TermPostings(terms):
+            super().add(item)
+
+    def iter_postings(self):
+        if self._terms is not None:
+            return TermPostings(self._terms)
+        return super().iter_postings()
+
+    def save(self):
+        if self._terms is not None:  # Whoosh's multiprocess merge wants sorted runs
+            self._spill()
+        super().save()
+
+    def cleanup(self):
+        self._terms = None
+        super().cleanup()
+
+
+class NewsFieldWriter(W3FieldWriter):
+    """Whoosh's field writer, writing a ``TermPostings`` term by term from its arrays."""
+
+    def add_postings(self, schema, lengths, items):
+        if not isinstance(items, TermPostings) or not hasattr(lengths, "_cached_reader"):
+            return super().add_postings(schema, lengths, items)
+        for fieldname, texts in items.fields().items():
+            fieldobj = schema[fieldname]
+            self.start_field(fieldname, fieldobj)
+            column = None
+            if lengths is not None and fieldobj.scorable:
+                column = lengths._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            lens = bytes(column) if column is not None else None
+            keep_values = fieldobj.format.fixed_value_size() != 0
+            for btext in texts:
+                ids, weights, values = items.terms[fieldname, btext]
+                self.start_term(btext)
+                self._postwriter.add_arrays(ids, weights, values if keep_values else None, lens)
+                self.finish_term()
+            self.finish_field()

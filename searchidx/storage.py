@@ -14,14 +14,14 @@ import queue
 import signal
 import time
 
-from whoosh import index
+from whoosh import index, multiproc
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError, FileIndex, clean_files
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import LockError, SegmentWriter
 
 from . import whoosh_fixes  # noqa: F401  (installs the Whoosh corrections)
-from .codec import NewsCodec
+from .codec import NewsCodec, PostingsByTerm
 from .errors import IndexUnavailable
 from .schema import build_schema
 
@@ -99,6 +99,7 @@ class _Worker(SubWriterTask):
         _die_with_parent()
         if os.getppid() == 1:  # the parent died before the request above took effect
             os._exit(1)
+        multiproc.SegmentWriter = _PooledWriter  # this process's writer (Whoosh names it so)
         super().run()
 
 
@@ -136,7 +137,15 @@ def _cancel_and_tidy(writer: SegmentWriter) -> None:
         writer._finish()
 
 
-class _Writer(SegmentWriter):
+class _PooledWriter(SegmentWriter):
+    """Whoosh's writer, gathering postings per term (``codec.PostingsByTerm``) to write faster."""
+
+    def __init__(self, ix, limitmb=128, **kwargs):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = PostingsByTerm(self._tempstorage, self.newsegment, limitmb=limitmb)
+
+
+class _Writer(_PooledWriter):
     """Whoosh's writer, cleaning up after itself when cancelled."""
 
     def cancel(self):

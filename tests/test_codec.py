@@ -20,7 +20,13 @@ from .helpers import vocabulary, write_corpus
 
 @pytest.mark.parametrize(
     "weights",
-    [[1.0] * 5, [2.5] * 5, [1.0, 3.0, 2.0, 70000.0, 1.0], [1.0, 0.5, 2.0, 1.0, 9.0], [1, 2, 3, 4, 5]],
+    [
+        [1.0] * 5,
+        [2.5] * 5,
+        [1.0, 3.0, 2.0, 70000.0, 1.0],
+        [1.0, 0.5, 2.0, 1.0, 9.0],
+        [1, 2, 3, 4, 5],
+    ],
 )
 @pytest.mark.parametrize("fixedsize", [None, 0, 2])
 def test_blocks_round_trip(weights, fixedsize):
@@ -39,10 +45,15 @@ def test_blocks_round_trip(weights, fixedsize):
     assert got_values == ((None,) * 5 if fixedsize == 0 else tuple(values))
 
 
-def _build(index_dir, codec, docs):
+def _build(index_dir, docs, memory_mb=None):
+    """Build with Whoosh's own writer and codec, or (MEMORY_MB given) with ours."""
     index_dir.mkdir()
     ix = whoosh_index.create_in(str(index_dir), build_schema("porter"), storage.INDEX_NAME)
-    with ix.writer(codec=codec) as writer:
+    if memory_mb is None:
+        writer = ix.writer(codec=W3Codec())
+    else:
+        writer = storage.writer(ix, 5, 1, memory_mb)
+    with writer:
         for doc in docs:
             writer.add_document(**doc)
     return ix
@@ -63,7 +74,8 @@ def _everything(ix):
     return postings, stored
 
 
-def test_index_reads_back_as_with_whooshs_codec(tmp_path):
+@pytest.mark.parametrize("memory_mb", [128, 1])  # 1: the pool spills to Whoosh's sorted runs
+def test_index_reads_back_as_with_whooshs_codec(tmp_path, memory_mb):
     vocab = vocabulary(300)  # few words: long posting lists of many blocks
     rng = random.Random(3)
     docs = []
@@ -77,8 +89,8 @@ def test_index_reads_back_as_with_whooshs_codec(tmp_path):
             doc["source"] = doc["source_facet"] = f"Source {n % 4}"
         doc["_stored_body"] = body.upper() if n % 11 == 0 else body
         docs.append(doc)
-    ours = _everything(_build(tmp_path / "ours", NewsCodec(), docs))
-    whooshs = _everything(_build(tmp_path / "whoosh", W3Codec(), docs))
+    ours = _everything(_build(tmp_path / "ours", docs, memory_mb))
+    whooshs = _everything(_build(tmp_path / "whoosh", docs))
     assert ours[0] == whooshs[0]
     assert ours[1] == whooshs[1]
     assert len(ours[0]) > 300 and max(len(p) for p in ours[0].values()) > 128 * 3
@@ -122,3 +134,17 @@ def test_jsonl_build_is_smaller_than_with_whooshs_codec(tmp_path, monkeypatch):
     ours = storage.size_on_disk(tmp_path / "ours")
     whooshs = storage.size_on_disk(tmp_path / "whoosh")
     assert ours < 0.8 * whooshs, (ours, whooshs)
+
+
+def test_pool_spills_past_its_memory_limit(tmp_path):
+    from searchidx.codec import PostingsByTerm
+
+    ix = _build(tmp_path / "ix", [])
+    writer = storage.writer(ix, 5, 1, 1)
+    try:
+        assert isinstance(writer.pool, PostingsByTerm)
+        for n in range(400):
+            writer.add_document(id=f"d{n}", title="t", body=" ".join(vocabulary(400)))
+        assert writer.pool._terms is None and writer.pool.runs  # on Whoosh's runs now
+    finally:
+        writer.cancel()
