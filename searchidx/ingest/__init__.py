@@ -152,39 +152,23 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[SourceFile | Skippe
 def discover_changed(
     paths: Iterable[str | os.PathLike], changed: Iterable[str]
 ) -> Iterator[SourceFile | Skipped]:
-    """Yield what ``discover(PATHS)`` would yield for the CHANGED paths (files or folders).
+    """Yield what ``discover(PATHS)`` yields for the CHANGED paths (files, or folders' files).
 
-    Each changed path keeps the document id it has in a full run; paths outside PATHS, in
-    hidden folders, or gone are passed over in silence.
+    Taken from a full listing, so each file keeps the id (and everything else) a full run
+    gives it; only a run's reading of the files is saved.  Hidden files are passed over in
+    silence (editors' swap files come and go all the time).
     """
-    roots = sorted((Path(os.path.abspath(p)) for p in paths), key=lambda r: -len(r.parts))
-    seen: set[str] = set()  # a file may be named and also be under a folder named
-    for name in sorted(set(changed)):
-        path = Path(os.path.abspath(name))
-        root = next((r for r in roots if r == path or r in path.parents), None)
-        if root is None:
-            continue
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if root == path:  # a file named itself, or the whole folder
-            items = discover([root])
-        elif path.is_dir():
-            items = _walk(root, path)
-        elif path.is_file():
-            items = [_candidate(str(path), f"{root.name}/{rel.as_posix()}")]
-        else:
-            continue
-        for item in items:
-            if item.path not in seen:
-                seen.add(item.path)
+    wanted = {os.path.abspath(p) for p in changed}
+    folders = tuple(p + os.sep for p in wanted)
+    for item in discover(paths):
+        if item.path in wanted or item.path.startswith(folders):
+            if not (isinstance(item, Skipped) and item.reason.startswith("hidden")):
                 yield item
 
 
-def _walk(root: Path, top: Path | None = None) -> Iterator[SourceFile | Skipped]:
-    """Yield the files under TOP (ROOT by default), their ids relative to ROOT."""
+def _walk(root: Path) -> Iterator[SourceFile | Skipped]:
     errors: list[OSError] = []
-    for folder, dirs, files in os.walk(top or root, onerror=errors.append):
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
         while errors:
             err = errors.pop()
             yield Skipped(err.filename or folder, f"cannot read folder ({err.strerror})")
