@@ -373,20 +373,19 @@ class TermPostings:
     any consumer of a pool works; ``NewsFieldWriter`` takes the arrays per term instead.
     """
 
-    def __init__(self, terms: dict) -> None:
-        self.terms = terms  # (fieldname, btext) -> [docnums array, weights array, values list]
+    def __init__(self, fields: dict) -> None:
+        # fieldname -> btext -> [docnums array, weights array, values list]
+        self.by_field = fields
 
     def fields(self) -> dict[str, list[bytes]]:
         """Return each field's terms, both in Whoosh's order."""
-        by_field: dict[str, list[bytes]] = {}
-        for fieldname, btext in self.terms:
-            by_field.setdefault(fieldname, []).append(btext)
-        return {name: sorted(by_field[name]) for name in sorted(by_field)}
+        return {name: sorted(self.by_field[name]) for name in sorted(self.by_field)}
 
     def __iter__(self):
         for fieldname, texts in self.fields().items():
+            terms = self.by_field[fieldname]
             for btext in texts:
-                ids, weights, values = self.terms[fieldname, btext]
+                ids, weights, values = terms[btext]
                 for docnum, weight, value in zip(ids, weights, values):
                     yield fieldname, btext, docnum, weight, value
 
@@ -404,18 +403,26 @@ class PostingsByTerm(PostingPool):
 
     def __init__(self, tempstore, segment, limitmb=128, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self._terms: dict | None = {}
+        self._fields: dict | None = {}
         self._size = 0
 
+    @property
+    def gathering(self) -> bool:
+        """True until the pool has handed over to Whoosh's sorted runs."""
+        return self._fields is not None
+
     def add(self, item):
-        terms = self._terms
-        if terms is None:
+        fields = self._fields
+        if fields is None:
             return super().add(item)
         fieldname, btext, docnum, weight, value = item
-        entry = terms.get((fieldname, btext))
-        if entry is None:
-            entry = terms[fieldname, btext] = [array("I"), array("f"), []]
+        terms = fields.get(fieldname)
+        if terms is None:
+            terms = fields[fieldname] = {}
             self.fieldnames.add(fieldname)
+        entry = terms.get(btext)
+        if entry is None:
+            entry = terms[btext] = [array("I"), array("f"), []]
         ids = entry[0]
         if docnum < 0 or (ids and docnum < ids[-1]):  # spelling words or out of order
             self._spill()
@@ -427,24 +434,58 @@ class PostingsByTerm(PostingPool):
         if self._size > self.limit:
             self._spill()
 
+    def add_field(self, fieldname: str, items, docnum: int, scorable: bool) -> int:
+        """Add the ``(btext, freq, weight, vbytes)`` ITEMS of one field of document DOCNUM.
+
+        The caller adds documents in increasing order while ``gathering``.  Return the
+        field's length (the sum of frequencies) when SCORABLE, else 0.
+        """
+        if self._fields is None:  # spilled: Whoosh's way, a posting at a time
+            length = 0
+            for btext, freq, weight, value in items:
+                super().add((fieldname, btext, docnum, weight, value))
+                length += freq
+            return length if scorable else 0
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        get = terms.get
+        length = 0
+        size = 0
+        for btext, freq, weight, value in items:
+            entry = get(btext)
+            if entry is None:
+                entry = terms[btext] = [array("I"), array("f"), []]
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            entry[2].append(value)
+            length += freq
+            size += len(value) if value else 0
+            size += self._POSTING_BYTES
+        self._size += size
+        if self._size > self.limit:
+            self._spill()
+        return length if scorable else 0
+
     def _spill(self):
         """Hand every posting to Whoosh's pool, which takes the rest from now on."""
-        terms, self._terms = self._terms, None
-        for item in TermPostings(terms):
+        fields, self._fields = self._fields, None
+        for item in TermPostings(fields):
             super().add(item)
 
     def iter_postings(self):
-        if self._terms is not None:
-            return TermPostings(self._terms)
+        if self._fields is not None:
+            return TermPostings(self._fields)
         return super().iter_postings()
 
     def save(self):
-        if self._terms is not None:  # Whoosh's multiprocess merge wants sorted runs
+        if self._fields is not None:  # Whoosh's multiprocess merge wants sorted runs
             self._spill()
         super().save()
 
     def cleanup(self):
-        self._terms = None
+        self._fields = None
         super().cleanup()
 
 
@@ -462,8 +503,9 @@ class NewsFieldWriter(W3FieldWriter):
                 column = lengths._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             lens = bytes(column) if column is not None else None
             keep_values = fieldobj.format.fixed_value_size() != 0
+            terms = items.by_field[fieldname]
             for btext in texts:
-                ids, weights, values = items.terms[fieldname, btext]
+                ids, weights, values = terms[btext]
                 self.start_term(btext)
                 self._postwriter.add_arrays(ids, weights, values if keep_values else None, lens)
                 self.finish_term()

@@ -143,6 +143,54 @@ class _PooledWriter(SegmentWriter):
     def __init__(self, ix, limitmb=128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = PostingsByTerm(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._plain = {  # fields indexed the ordinary way: no spelling words, no vectors
+            name
+            for name, field in self.schema.items()
+            if not field.separate_spelling() and not field.vector
+        }
+
+    def add_document(self, **fields):
+        """Add a document as Whoosh does, its postings handed to the pool a field at a time.
+
+        Whoosh's own method makes a tuple and a pool call per posting; this one, for the
+        documents our indexer writes (no boosts, no spelling fields, no vectors), hands each
+        field's postings over in one call.  Anything else goes the ordinary way.
+        """
+        names = [name for name in fields if not name.startswith("_stored_")]
+        if not self.pool.gathering or any(
+            name.startswith("_") or name not in self._plain for name in names
+        ):
+            return super().add_document(**fields)
+        self._check_state()
+        schema = self.schema
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in sorted(names):
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    items = field.index(value)
+                    length = self.pool.add_field(fieldname, items, docnum, field.scorable)
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(
+                    fieldname, field, customval if field.stored else None, length
+                )
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(
+                        fieldname, column, field.to_column_value(customval)
+                    )
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
 
 class _Writer(_PooledWriter):
