@@ -12,7 +12,7 @@ from . import __version__, storage
 from .analysis import STEMMERS
 from .config import envvar, help_text, setting
 from .errors import SearchidxError
-from .indexer import IndexSummary, index_paths
+from .indexer import IndexSummary, Progress, index_paths
 from .ingest.csvfile import parse_csv_map
 from .search import SORTS, Engine
 from .timeline import histogram
@@ -81,13 +81,18 @@ def _run_index(
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
 
-    def progress(done, total):
+    def progress(done: Progress):
         nonlocal bar
         if bar is None:
             from tqdm import tqdm
 
-            bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
-        bar.update(1)
+            bar = tqdm(
+                total=done.bytes_total, unit="B", unit_scale=True, file=sys.stderr, leave=False
+            )
+        bar.set_postfix_str(
+            f"{done.files_done}/{done.files_total} files, {done.records:,} records", refresh=False
+        )
+        bar.update(done.bytes_done - bar.n)
 
     try:
         summary = index_paths(
@@ -96,7 +101,7 @@ def _run_index(
             rebuild=rebuild,
             jobs=jobs,
             stemmer=stemmer,
-            progress=progress if show_bar else None,
+            on_progress=progress if show_bar else None,
             csv_map=csv_map,
             source=source,
         )
@@ -154,15 +159,21 @@ def _report(summary: IndexSummary, verbose: bool) -> None:
     help="Source name of every document under PATHS (else a .searchidx.json folder file, "
     "the file's masthead or site name, or the folder's name).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Then keep watching PATHS and index changes as they happen, until Ctrl+C.",
+)
 @index_option
-def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, source, index_dir):
+def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, source, watch, index_dir):
     """Build or update the index from article files under PATHS (default: seeds/).
 
     Unchanged files are not read again, changed files are re-indexed, and files gone from
     an indexed folder are removed.  Read: plain-text articles (.txt, no extension), saved
     web pages (.html, .htm), JSON Lines (.jsonl), JSON (.json: an article or an array)
     and CSV with a header row (.csv), each also gzip-compressed (.html.gz, .csv.gz ...);
-    other files are skipped with the reason.
+    other files are skipped with the reason.  With --watch, files that arrive, change or
+    go are indexed within seconds, in small commits.
 
         searchidx index seeds/ --jobs 2 --source "Middle East Monitor"
     """
@@ -172,17 +183,46 @@ def index_command(paths, rebuild, jobs, stemmer, quiet, verbose, csv_map, source
         raise click.BadParameter(str(exc), param_hint="--csv-map") from None
     if source is not None and not source.strip():
         raise click.BadParameter("give a name", param_hint="--source")
-    _run_index(
-        index_dir,
-        paths or [str(setting("seeds"))],
-        rebuild,
-        jobs,
-        stemmer,
-        quiet,
-        verbose,
-        mapping,
-        source,
-    )
+    paths = paths or [str(setting("seeds"))]
+    if watch and not rebuild:
+        _run_watch(index_dir, paths, jobs, stemmer, quiet, verbose, mapping, source)
+        return
+    _run_index(index_dir, paths, rebuild, jobs, stemmer, quiet, verbose, mapping, source)
+    if watch:
+        _run_watch(index_dir, paths, jobs, stemmer, quiet, verbose, mapping, source)
+
+
+def _run_watch(
+    index_dir, paths, jobs=1, stemmer=None, quiet=False, verbose=False, csv_map=None, source=None
+):
+    from .watch import watch  # watchdog is imported only by the commands that watch
+
+    def on_batch(summary: IndexSummary) -> None:
+        nonlocal batches
+        batches += 1
+        if not quiet and (batches == 1 or summary.documents or summary.deleted or summary.skipped):
+            _report(summary, verbose)
+        if batches == 1 and not quiet:
+            click.echo(f"searchidx: watching {', '.join(paths)} (Ctrl+C to stop)", err=True)
+
+    batches = 0
+    try:
+        watch(
+            index_dir,
+            paths,
+            jobs=jobs,
+            stemmer=stemmer,
+            csv_map=csv_map,
+            source=source,
+            on_batch=on_batch,
+            on_error=lambda exc: click.echo(f"searchidx: {exc}; trying again", err=True),
+        )
+    except KeyboardInterrupt:
+        fail(
+            "stopped watching; every batch indexed before now is committed "
+            "(the one in progress, if any, is not)",
+            EXIT_INTERRUPTED,
+        )
 
 
 # -- query --------------------------------------------------------------------------------
@@ -444,13 +484,22 @@ def batch(topics, limit, tag, expand, index_dir):
     type=click.IntRange(1, 64),
     help=help_text("workers") + "  [default: 1]",
 )
+@click.option(
+    "--watch",
+    "watch_paths",
+    multiple=True,
+    metavar="FOLDER",
+    type=click.Path(exists=True),
+    help="Index FOLDER and keep indexing its changes while serving (repeatable).",
+)
 @index_option
-def serve(host, port, threads, workers, index_dir):
+def serve(host, port, threads, workers, watch_paths, index_dir):
     """Serve the search page and the JSON API over HTTP (with waitress).
 
     Binds 127.0.0.1 unless --host says otherwise.  Documents indexed while the server runs
     are searchable at once: no restart is needed.  --workers 2 serves from two processes
-    (one per CPU core).
+    (one per CPU core).  With --watch, the server also indexes the folder and every change
+    in it, as 'searchidx index FOLDER --watch' would.
 
         searchidx serve --port 8000 --index index
     """
@@ -458,6 +507,18 @@ def serve(host, port, threads, workers, index_dir):
 
     from web import create_app, serving
 
+    watcher = None
+    if watch_paths:
+        from .watch import BackgroundWatch
+
+        timeout = float(setting("lock_timeout"))
+        storage.open_or_create(index_dir, str(setting("stemmer")), timeout)  # no seeds build
+        watcher = BackgroundWatch(
+            index_dir,
+            watch_paths,
+            on_batch=lambda summary: click.echo(summary.line(), err=True),
+            on_error=lambda exc: click.echo(f"searchidx: {exc}", err=True),
+        )
     with _engine(index_dir) as engine:
         documents = engine.doc_count()  # fail now, in one line, if the index cannot be read
     shown = f"[{host}]" if ":" in host else host
@@ -469,6 +530,8 @@ def serve(host, port, threads, workers, index_dir):
         )
 
     if workers > 1:
+        if watcher:
+            watcher.start()  # in this process; the workers only serve
         serving.run_workers(
             lambda: create_app({"INDEX": index_dir}), host, port, threads, workers, announce
         )
@@ -476,12 +539,16 @@ def serve(host, port, threads, workers, index_dir):
     app = create_app({"INDEX": index_dir})
     server = create_server(app, host=host, port=port, threads=threads, ident="searchidx")
     announce(server.effective_port)
+    if watcher:
+        watcher.start()
     try:
         server.run()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     finally:
         server.close()
+        if watcher:
+            watcher.stop()
         app.extensions["searchidx"].close()
 
 

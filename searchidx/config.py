@@ -57,7 +57,24 @@ SETTINGS: tuple[Setting, ...] = (
         "lock_timeout", 10.0, "SEARCHIDX_LOCK_TIMEOUT", "Seconds an indexer waits for another."
     ),
     Setting("writer_memory_mb", 128, None, "Memory for the index writer's buffer, in MB."),
-    Setting("max_file_mb", 64, None, "Larger files are skipped, in MB."),
+    Setting(
+        "max_file_mb",
+        64,
+        "SEARCHIDX_MAX_FILE_MB",
+        "Larger files are skipped, in MB (JSON Lines and CSV: larger records).",
+    ),
+    Setting(
+        "watch_delay",
+        0.5,
+        "SEARCHIDX_WATCH_DELAY",
+        "--watch: seconds of quiet after a change before its batch is indexed.",
+    ),
+    Setting(
+        "watch_max_delay",
+        3.0,
+        "SEARCHIDX_WATCH_MAX_DELAY",
+        "--watch: most seconds a change waits for its batch, however busy the folder.",
+    ),
     Setting("host", "127.0.0.1", "SEARCHIDX_HOST", "Address the web server binds to."),
     Setting("port", 5000, "SEARCHIDX_PORT", "Port the web server listens on."),
     Setting("workers", 1, "SEARCHIDX_WORKERS", "Web server processes (2 uses both cores of 2)."),

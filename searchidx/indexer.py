@@ -7,18 +7,22 @@ deleted.  Everything a run does becomes visible in one commit at the end; a run 
 interrupted or killed leaves the index as it was.
 
 The content hash is taken by reading the file in chunks.  Most formats are then parsed from
-the bytes read (files above ``max_file_mb`` are skipped); CSV files are not kept in memory:
-after the hashing pass, which tells whether the file changed at all, a second pass streams
-their rows.  A CSV file therefore has no size limit, and a changed one is re-indexed whole
-(its documents are replaced together, as for any other file).
+the bytes read (files above ``max_file_mb`` are skipped); CSV and JSON Lines files are not
+kept in memory: after the hashing pass, which tells whether the file changed at all, a second
+pass streams their records.  Such a file therefore has no size limit (one record has), and a
+changed one is re-indexed whole (its documents are replaced together, as for any other file).
+
+A run may be restricted to some changed paths (``changed=``): only those files (and the files
+under those folders) are looked at, which is how the live index (``watch``) commits a batch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from stat import S_ISREG
 
@@ -36,6 +40,7 @@ from .ingest import (
     Skipped,
     SourceFile,
     discover,
+    discover_changed,
     is_streamed,
     iter_documents,
 )
@@ -86,6 +91,20 @@ class _FileState:
 
 
 @dataclass
+class Progress:
+    """How far a run has got, for a progress bar: files, records and bytes."""
+
+    files_done: int = 0
+    files_total: int = 0
+    records: int = 0  # documents read so far
+    bytes_done: int = 0
+    bytes_total: int = 0
+
+
+_PROGRESS_EVERY = 500  # records of a streamed file between two progress reports
+
+
+@dataclass
 class _Run:
     """What every file of one run is indexed with."""
 
@@ -98,6 +117,8 @@ class _Run:
     names: set[str]  # the index schema's field names
     seen_ids: dict[str, str] = field(default_factory=dict)  # document id -> where first seen
     stories: StoryFinder | None = None  # groups copies of one story (None: an older schema)
+    progress: Progress = field(default_factory=Progress)
+    on_progress: Callable[[Progress], None] | None = None
 
 
 def recorded_files(reader) -> dict[str, _FileState]:
@@ -145,6 +166,16 @@ def _under(path: str, folders: list[str]) -> bool:
     return any(path.startswith(folder + os.sep) for folder in folders)
 
 
+def _total_size(found: list[SourceFile]) -> int:
+    total = 0
+    for source in found:
+        try:
+            total += os.stat(source.path).st_size
+        except OSError:
+            pass  # reported when the file is read
+    return total
+
+
 def index_paths(
     index_dir: str | os.PathLike,
     paths: Iterable[str | os.PathLike],
@@ -155,13 +186,18 @@ def index_paths(
     progress: Callable[[int, int], None] | None = None,
     csv_map: Mapping[str, str] | None = None,
     source: str | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    changed: Collection[str] | None = None,
 ) -> IndexSummary:
     """Index the articles under PATHS into INDEX_DIR and return what was done.
 
-    PROGRESS, if given, is called as ``progress(done, total)`` after each file.  CSV_MAP
+    PROGRESS, if given, is called as ``progress(done, total)`` after each file; ON_PROGRESS
+    with a Progress after each file and every few hundred records of a streamed file.  CSV_MAP
     names the CSV column of each field, as ``{"title": "headline", "body": "story"}``
     (see ``ingest.csvfile.parse_csv_map``); fields not named are found by their usual names.
     SOURCE, if given, is the source name of every document read in this run.
+    CHANGED, if given, restricts the run to those absolute paths (files, or folders whose
+    files are all looked at) under PATHS: gone ones have their documents deleted.
     Raises IndexUnavailable when another writer holds the index for too long.
     """
     started = time.perf_counter()
@@ -169,10 +205,15 @@ def index_paths(
     max_bytes = int(setting("max_file_mb")) * 1024 * 1024
     paths = [os.fspath(p) for p in paths]
     summary = IndexSummary()
-    options = ReadOptions(dict(csv_map or {}), " ".join(source.split()) if source else None)
+    options = ReadOptions(
+        dict(csv_map or {}),
+        " ".join(source.split()) if source else None,
+        max_record=max_bytes,
+    )
 
     found: list[SourceFile] = []
-    for item in discover(paths):
+    listed = discover(paths) if changed is None else discover_changed(paths, changed)
+    for item in listed:
         if isinstance(item, Skipped):
             summary.skipped.append(item)
         else:
@@ -192,17 +233,26 @@ def index_paths(
             max_bytes=max_bytes,
             rebuild=rebuild,
             names=set(writer.schema.names()),
+            on_progress=on_progress,
         )
         if STORY_FIELD in run.names:
             run.stories = StoryFinder(None if rebuild else writer.reader())
+        if on_progress:
+            run.progress = Progress(files_total=len(found), bytes_total=_total_size(found))
         seen_paths: set[str] = set()
         for done, source in enumerate(found, start=1):
             seen_paths.add(source.path)
             _index_file(run, source)
             if progress:
                 progress(done, len(found))
+            if on_progress:
+                run.progress.files_done = done
+                on_progress(run.progress)
         if not rebuild:
-            for path in run.recorded.keys() - seen_paths:
+            gone = run.recorded.keys() - seen_paths
+            if changed is not None:
+                gone = {p for p in gone if p in changed or _under(p, list(changed))}
+            for path in gone:
                 if _under(path, folders) and not os.path.exists(path):
                     writer.delete_by_term("path", path)
                     summary.deleted += 1
@@ -241,6 +291,18 @@ def _named(run: _Run, source: SourceFile) -> str:
     return "".join(c for c in name if c.isprintable())
 
 
+@contextlib.contextmanager
+def _no_stream():
+    yield None
+
+
+def _tell(stream) -> int:
+    try:
+        return stream.tell()
+    except (OSError, ValueError):  # closed by the reader at its end
+        return 0
+
+
 def _index_file(run: _Run, source: SourceFile) -> None:
     path = source.path
     summary = run.summary
@@ -257,6 +319,7 @@ def _index_file(run: _Run, source: SourceFile) -> None:
             raise IngestError("not a regular file (a FIFO, socket or device)")
         if before and before.mtime_ns == stat.st_mtime_ns and before.size == stat.st_size:
             summary.unchanged += 1
+            run.progress.bytes_done += stat.st_size
             return
         if stat.st_size > run.max_bytes and not streamed:
             raise IngestError(f"file too large ({stat.st_size / 1e6:.0f} MB)")
@@ -271,38 +334,47 @@ def _index_file(run: _Run, source: SourceFile) -> None:
     state = _FileState(stat.st_mtime_ns, stat.st_size, f"{digest}@{named}" if named else digest)
     if before and before.digest == state.digest and before.size == state.size:
         summary.unchanged += 1  # touched but not changed; keep the old record
+        run.progress.bytes_done += stat.st_size
         return
     if before:
         run.writer.delete_by_term("path", path)
     term = state.term(path)
     add = run.writer.add_document if run.rebuild else run.writer.update_document
     written = 0
+    progress = run.progress
+    bytes_before = progress.bytes_done
     # Whole-file problems (binary, no usable CSV header) are raised before the first document;
     # a read error later in a streamed file keeps the rows read before it.
     try:
-        for item in iter_documents(source, data, run.options):
-            if isinstance(item, Skipped):
-                summary.skipped.append(item)
-                continue
-            if isinstance(item, EncodingGuess):
-                summary.guessed.append(item)
-                continue
-            where = f"{item.path}:{item.position}" if item.position is not None else item.path
-            first = run.seen_ids.setdefault(item.id, where)
-            if first != where:
-                reason = f"duplicate id {item.id!r} (first at {first})"
-                summary.skipped.append(Skipped(where, reason))
-                continue
-            fields = _fields(item, term, run.names)
-            if run.stories is not None:
-                fields.update(run.stories.fields(item.id, item.title, item.body))
-            add(**fields)
-            written += 1
+        with open(path, "rb") if streamed else _no_stream() as stream:
+            for item in iter_documents(source, data, run.options, stream):
+                if isinstance(item, Skipped):
+                    summary.skipped.append(item)
+                    continue
+                if isinstance(item, EncodingGuess):
+                    summary.guessed.append(item)
+                    continue
+                where = f"{item.path}:{item.position}" if item.position is not None else item.path
+                first = run.seen_ids.setdefault(item.id, where)
+                if first != where:
+                    reason = f"duplicate id {item.id!r} (first at {first})"
+                    summary.skipped.append(Skipped(where, reason))
+                    continue
+                fields = _fields(item, term, run.names)
+                if run.stories is not None:
+                    fields.update(run.stories.fields(item.id, item.title, item.body))
+                add(**fields)
+                written += 1
+                progress.records += 1
+                if stream is not None and run.on_progress and not written % _PROGRESS_EVERY:
+                    progress.bytes_done = bytes_before + _tell(stream)
+                    run.on_progress(progress)
     except IngestError as exc:
         summary.skipped.append(Skipped(path, str(exc)))
     except OSError as exc:
         summary.skipped.append(Skipped(path, f"cannot read ({exc.strerror or exc})"))
     summary.documents += written
+    progress.bytes_done = bytes_before + stat.st_size
     if not written:
         if before:
             summary.deleted += 1

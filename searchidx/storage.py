@@ -14,13 +14,14 @@ import queue
 import signal
 import time
 
-from whoosh import index
+from whoosh import index, multiproc
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError, FileIndex, clean_files
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import LockError, SegmentWriter
 
 from . import whoosh_fixes  # noqa: F401  (installs the Whoosh corrections)
+from .codec import NewsCodec, PostingsByTerm
 from .errors import IndexUnavailable
 from .schema import build_schema
 
@@ -98,6 +99,7 @@ class _Worker(SubWriterTask):
         _die_with_parent()
         if os.getppid() == 1:  # the parent died before the request above took effect
             os._exit(1)
+        multiproc.SegmentWriter = _PooledWriter  # this process's writer (Whoosh names it so)
         super().run()
 
 
@@ -135,7 +137,63 @@ def _cancel_and_tidy(writer: SegmentWriter) -> None:
         writer._finish()
 
 
-class _Writer(SegmentWriter):
+class _PooledWriter(SegmentWriter):
+    """Whoosh's writer, gathering postings per term (``codec.PostingsByTerm``) to write faster."""
+
+    def __init__(self, ix, limitmb=128, **kwargs):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = PostingsByTerm(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._plain = {  # fields indexed the ordinary way: no spelling words, no vectors
+            name
+            for name, field in self.schema.items()
+            if not field.separate_spelling() and not field.vector
+        }
+
+    def add_document(self, **fields):
+        """Add a document as Whoosh does, its postings handed to the pool a field at a time.
+
+        Whoosh's own method makes a tuple and a pool call per posting; this one, for the
+        documents our indexer writes (no boosts, no spelling fields, no vectors), hands each
+        field's postings over in one call.  Anything else goes the ordinary way.
+        """
+        names = [name for name in fields if not name.startswith("_stored_")]
+        if not self.pool.gathering or any(
+            name.startswith("_") or name not in self._plain for name in names
+        ):
+            return super().add_document(**fields)
+        self._check_state()
+        schema = self.schema
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in sorted(names):
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    items = field.index(value)
+                    length = self.pool.add_field(fieldname, items, docnum, field.scorable)
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(
+                    fieldname, field, customval if field.stored else None, length
+                )
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(
+                        fieldname, column, field.to_column_value(customval)
+                    )
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+
+class _Writer(_PooledWriter):
     """Whoosh's writer, cleaning up after itself when cancelled."""
 
     def cancel(self):
@@ -209,13 +267,15 @@ def abandon(writer) -> None:
 
 
 def writer(ix: FileIndex, timeout: float, jobs: int, memory_mb: int):
-    """Return a writer for IX, waiting up to TIMEOUT seconds for another writer to finish."""
+    """Return a writer for IX, waiting up to TIMEOUT seconds for another writer to finish.
+
+    New segments are written with our codec (``searchidx.codec``); older ones keep theirs.
+    """
+    options = {"timeout": timeout, "delay": 0.1, "limitmb": memory_mb, "codec": NewsCodec()}
     try:
         if jobs > 1:
-            return _ParallelWriter(
-                ix, procs=jobs, multisegment=True, timeout=timeout, delay=0.1, limitmb=memory_mb
-            )
-        return _Writer(ix, timeout=timeout, delay=0.1, limitmb=memory_mb)
+            return _ParallelWriter(ix, procs=jobs, multisegment=True, **options)
+        return _Writer(ix, **options)
     except LockError:
         raise _locked(ix.storage.folder, timeout) from None
 

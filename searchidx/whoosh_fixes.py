@@ -19,12 +19,18 @@ normalisation).  The column (one byte per document) is read once per reader into
 the same one, so when B starts lower, A's first document is yielded even if B has it:
 ``union AND oil NOT oil`` found one document in each segment, and ``oil OR (union NOT oil)``
 scored that document twice.  The first position is found as every later one is.
+
+4. ``EmptyReader.segments`` (the reader of an index without segments yet) returns None, and
+``Searcher.refresh`` iterates over it: a searcher opened on an empty index fails once
+documents arrive (a server started on the empty index that ``serve --watch`` fills).
+It returns an empty list, as a reader without segments should.
 """
 
 from __future__ import annotations
 
 from whoosh.codec import whoosh3
 from whoosh.matching import binary
+from whoosh.reading import EmptyReader
 from whoosh.util.numeric import byte_to_length
 
 _original_has_column = whoosh3.W3PerDocReader.has_column
@@ -69,18 +75,26 @@ _FIXES = {"has_column": _has_column, "doc_field_length": _doc_field_length}
 _MATCHER_FIXES = {"_find_first": _find_first}
 
 
+def _no_segments(self):
+    """Return the segments of an empty reader: none."""
+    return []
+
+
 def apply() -> None:
     """Install the corrections (idempotent)."""
     for name, function in _FIXES.items():
         setattr(whoosh3.W3PerDocReader, name, function)
     for name, function in _MATCHER_FIXES.items():
         setattr(binary.AndNotMatcher, name, function)
+    EmptyReader.segments = _no_segments
 
 
 def applied() -> bool:
     """Return True when the corrections are installed."""
-    return all(getattr(whoosh3.W3PerDocReader, n) is f for n, f in _FIXES.items()) and all(
-        getattr(binary.AndNotMatcher, n) is f for n, f in _MATCHER_FIXES.items()
+    return (
+        EmptyReader.segments is _no_segments
+        and all(getattr(whoosh3.W3PerDocReader, n) is f for n, f in _FIXES.items())
+        and all(getattr(binary.AndNotMatcher, n) is f for n, f in _MATCHER_FIXES.items())
     )
 
 

@@ -50,3 +50,14 @@ def test_and_not_skips_a_first_document_the_negation_matches(tmp_path):
         ids = {searcher.stored_fields(d)["id"] for d in wq.AndNot(union, oil).docs(searcher)}
         hits = searcher.search(wq.AndNot(union, oil))
         assert ids == {h["id"] for h in hits} == {"articles/c.txt"}
+
+
+def test_engine_opened_on_an_empty_index_sees_documents_added_later(tmp_path, articles):
+    from searchidx import Engine
+
+    index_dir = tmp_path / "index"
+    storage.open_or_create(index_dir, "porter", 5)
+    with Engine(index_dir) as engine:
+        assert engine.search("valley").total == 0
+        index_paths(index_dir, [articles])
+        assert engine.search("valley").total == 2

@@ -4,11 +4,15 @@ Formats are chosen by file name:
 
 * ``.txt``, ``.text`` and files without an extension are plain-text articles;
 * ``.html``/``.htm`` are saved web pages (the article is extracted, see ``html``);
-* ``.jsonl``/``.ndjson`` hold one article object per line, ``.json`` one object or an array;
+* ``.jsonl``/``.ndjson`` hold one article object per line, read as a stream; ``.json`` holds
+  one object or an array;
 * ``.csv`` holds one article per row under a header row, read as a stream (see ``csvfile``);
 * any of these compressed with gzip (``.html.gz``, ``.jsonl.gz``, ``.csv.gz``, ``.txt.gz``,
-  ``.json.gz``): CSV is streamed through the decompressor, the others are decompressed in
-  memory up to the ``max_file_mb`` limit (of the decompressed text).
+  ``.json.gz``): JSON Lines and CSV are streamed through the decompressor, the others are
+  decompressed in memory up to the ``max_file_mb`` limit (of the decompressed text).
+
+Streamed formats are read from a binary stream record by record, never whole: they have no
+file size limit, only a limit for one record.
 
 Every document keeps its source file and, in a file of many, its position (line, array index
 or row).  Its source name is the one given at index time or in a ``.searchidx.json`` folder
@@ -27,6 +31,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from ..config import setting
 from ..documents import Document
@@ -35,7 +40,7 @@ from .article import parse_article
 from .csvfile import read_csv
 from .decode import decode_bytes
 from .html import read_html
-from .jsonl import BadRecord, read_json, read_jsonl
+from .jsonl import BadRecord, read_json, read_jsonl_stream
 from .sources import FOLDER_FILE, folder_source, is_tagline, read_folder_file, site_of_url
 
 
@@ -84,10 +89,6 @@ def _read_text_article(text: str, source: SourceFile) -> list[Document]:
     ]
 
 
-def _read_jsonl_file(text: str, source: SourceFile) -> Iterable[Document | BadRecord]:
-    return read_jsonl(text, source.file_id, source.path)
-
-
 def _read_json_file(text: str, source: SourceFile) -> list[Document | BadRecord]:
     try:
         return list(read_json(text, source.file_id, source.path))
@@ -107,17 +108,24 @@ class ReadOptions:
 
     csv_map: Mapping[str, str] = field(default_factory=dict)
     source: str | None = None  # the source of every document, named at index time
+    max_record: int = 64 * 1024 * 1024  # characters in one record of a streamed file
 
 
-def _read_csv_file(source: SourceFile, options: ReadOptions) -> Iterable[Document | BadRecord]:
-    return read_csv(source.path, source.file_id, options.csv_map)
+def _read_csv_file(
+    stream: BinaryIO, source: SourceFile, options: ReadOptions
+) -> Iterable[Document | BadRecord]:
+    return read_csv(source.path, source.file_id, options.csv_map, stream)
+
+
+def _read_jsonl_file(
+    stream: BinaryIO, source: SourceFile, options: ReadOptions
+) -> Iterable[Document | BadRecord]:
+    return read_jsonl_stream(stream, source.file_id, source.path, options.max_record)
 
 
 #: Readers of a file's decoded text, by extension.
 Reader = Callable[[str, SourceFile], Iterable]
 READERS: dict[str, Reader] = {
-    ".jsonl": _read_jsonl_file,
-    ".ndjson": _read_jsonl_file,
     ".json": _read_json_file,
     ".html": _read_html_file,
     ".htm": _read_html_file,
@@ -125,10 +133,12 @@ READERS: dict[str, Reader] = {
     ".text": _read_text_article,
     "": _read_text_article,
 }
-#: Readers that open the file themselves and stream it (no size limit, never read whole).
-StreamReader = Callable[[SourceFile, ReadOptions], Iterable]
+#: Readers of a file opened as a binary stream, read record by record (no size limit).
+StreamReader = Callable[[BinaryIO, SourceFile, ReadOptions], Iterable]
 STREAM_READERS: dict[str, StreamReader] = {
     ".csv": _read_csv_file,
+    ".jsonl": _read_jsonl_file,
+    ".ndjson": _read_jsonl_file,
 }
 
 
@@ -156,6 +166,21 @@ def gunzip(data: bytes, limit: int) -> bytes:
     return out
 
 
+class _GzipStream(gzip.GzipFile):
+    """A gzip-compressed binary stream, decompressed as it is read."""
+
+    def __init__(self, stream: BinaryIO):
+        super().__init__(fileobj=stream, mode="rb")
+
+
+def _gunzipped(items: Iterator) -> Iterator:
+    """Yield ITEMS, read from a decompressing stream: a corrupt file is an IngestError."""
+    try:
+        yield from items
+    except (OSError, EOFError, zlib.error) as exc:
+        raise IngestError(f"not a readable gzip file ({exc})") from None
+
+
 def reader_for(path: str) -> Reader | StreamReader | None:
     """Return the reader for PATH's format, or None when the format is not supported."""
     ext = _extension(path)
@@ -179,6 +204,23 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[SourceFile | Skippe
             yield Skipped(str(root), "broken symbolic link")
         else:
             yield Skipped(str(given), "no such file or folder")
+
+
+def discover_changed(
+    paths: Iterable[str | os.PathLike], changed: Iterable[str]
+) -> Iterator[SourceFile | Skipped]:
+    """Yield what ``discover(PATHS)`` yields for the CHANGED paths (files, or folders' files).
+
+    Taken from a full listing, so each file keeps the id (and everything else) a full run
+    gives it; only a run's reading of the files is saved.  Hidden files are passed over in
+    silence (editors' swap files come and go all the time).
+    """
+    wanted = {os.path.abspath(p) for p in changed}
+    folders = tuple(p + os.sep for p in wanted)
+    for item in discover(paths):
+        if item.path in wanted or item.path.startswith(folders):
+            if not (isinstance(item, Skipped) and item.reason.startswith("hidden")):
+                yield item
 
 
 def _walk(root: Path) -> Iterator[SourceFile | Skipped]:
@@ -226,17 +268,29 @@ def folder_name(path: str) -> str:
 
 
 def iter_documents(
-    source: SourceFile, data: bytes | None = None, options: ReadOptions | None = None
+    source: SourceFile,
+    data: bytes | None = None,
+    options: ReadOptions | None = None,
+    stream: BinaryIO | None = None,
 ) -> Iterator[Document | Skipped | EncodingGuess]:
     """Yield the documents of one file and a Skipped for each bad record in it.
 
     An EncodingGuess comes first when the file's encoding had to be guessed.
-    DATA is the file's bytes; streamed formats (CSV) read the file themselves and ignore it.
+    DATA is the file's bytes; streamed formats (CSV, JSON Lines) ignore it and read STREAM,
+    the file opened in binary mode (opened here when not given; decompressed here when
+    the file is gzipped).
     Raises IngestError when the file as a whole cannot be read (binary, empty, ...).
     """
     options = options or ReadOptions()
     if is_streamed(source.path):
-        items = STREAM_READERS[_extension(source.path)](source, options)
+        if stream is None:
+            with open(source.path, "rb") as handle:
+                yield from iter_documents(source, None, options, handle)
+            return
+        if is_gzipped(source.path):
+            yield from _gunzipped(iter_documents(source, None, options, _GzipStream(stream)))
+            return
+        items = STREAM_READERS[_extension(source.path)](stream, source, options)
     else:
         if data is None:
             with open(source.path, "rb") as handle:

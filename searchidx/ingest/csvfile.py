@@ -8,16 +8,15 @@ row number as a spreadsheet shows it: the header is row 1, the first article row
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gzip
 import zlib
 from collections.abc import Iterator, Mapping
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from ..documents import Document
 from ..errors import IngestError
-from .decode import looks_binary
+from .decode import text_stream
 from .jsonl import FIELD_NAMES, BadRecord, document_from_record
 
 _SAMPLE = 64 * 1024
@@ -75,30 +74,15 @@ def open_text(path: str) -> TextIO:
     The encoding is chosen from the first 64 KiB, so a file is never read whole; a ``.gz``
     file is decompressed as it is read.
     """
-    opener = gzip.open if path.lower().endswith(".gz") else open
+    handle = gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
     try:
-        with opener(path, "rb") as handle:
-            sample = handle.read(_SAMPLE)
+        return text_stream(handle, newline="")
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        handle.close()
         raise IngestError(f"not a readable gzip file ({exc})") from None
-    if not sample.strip():
-        raise IngestError("empty file (no text)")
-    if looks_binary(sample):
-        raise IngestError("binary file (not text)")
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif sample.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    else:
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-            encoding = "utf-8"
-        except UnicodeDecodeError:
-            encoding = "cp1252"
-    # A stray bad byte later on costs one character (shown as U+FFFD), not the file.
-    if opener is gzip.open:
-        return gzip.open(path, "rt", encoding=encoding, errors="replace", newline="")
-    return open(path, encoding=encoding, errors="replace", newline="")
+    except BaseException:
+        handle.close()
+        raise
 
 
 def _dialect(sample: str):
@@ -109,14 +93,19 @@ def _dialect(sample: str):
 
 
 def read_csv(
-    path: str, file_id: str, csv_map: Mapping[str, str] | None = None
+    path: str,
+    file_id: str,
+    csv_map: Mapping[str, str] | None = None,
+    stream: BinaryIO | None = None,
 ) -> Iterator[Document | BadRecord]:
     """Yield a Document for each good row of the CSV file PATH and a BadRecord for each bad one.
 
+    STREAM, if given, is PATH opened in binary mode (read from instead of opening PATH).
     Raises IngestError when the file as a whole cannot be read (no header, no text column).
     """
     csv.field_size_limit(max(csv.field_size_limit(), _CELL_LIMIT))
-    with open_text(path) as handle:
+    opened = open_text(path) if stream is None else text_stream(stream, newline="")
+    with opened as handle:
         sample = handle.read(_SAMPLE)
         handle.seek(0)
         rows = csv.reader(handle, _dialect(sample.rsplit("\n", 1)[0]))

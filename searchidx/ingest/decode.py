@@ -13,8 +13,10 @@ encoding is reported (``Decoded.guessed``) so the indexer can say so.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from dataclasses import dataclass
+from typing import BinaryIO, TextIO
 
 from ..errors import IngestError
 
@@ -135,3 +137,32 @@ def decode_bytes(data: bytes, declared: bool = True) -> Decoded:
 def decode(data: bytes) -> str:
     """Return DATA as text (see ``decode_bytes``), or raise IngestError for binary data."""
     return decode_bytes(data).text
+
+
+_STREAM_SAMPLE = 64 * 1024
+
+
+def text_stream(stream: BinaryIO, newline: str | None = None) -> TextIO:
+    """Return the binary STREAM (at its start, seekable) as text, decoded as ``decode`` would.
+
+    The encoding is chosen from the first 64 KiB, so a file is never read whole; a stray bad
+    byte later on costs one character (shown as U+FFFD), not the file.  Raises IngestError
+    for an empty or binary stream.
+    """
+    sample = stream.read(_STREAM_SAMPLE)
+    stream.seek(0)
+    if not sample.strip():
+        raise IngestError("empty file (no text)")
+    if looks_binary(sample):
+        raise IngestError("binary file (not text)")
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif sample.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline=newline)

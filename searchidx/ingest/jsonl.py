@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO, TextIO
 
 from ..documents import Document
 from .dates import parse_date_value
+from .decode import text_stream
 
 #: For each document field, the record keys read for it, in order of preference.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -78,7 +80,43 @@ def document_from_record(record, position: int | None, file_id: str, path: str) 
 
 def read_jsonl(text: str, file_id: str, path: str) -> Iterator[Document | BadRecord]:
     """Yield a Document for each good line of TEXT and a BadRecord for each bad one."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    return _read_lines(enumerate(text.splitlines(), start=1), file_id, path)
+
+
+def read_jsonl_stream(
+    stream: BinaryIO, file_id: str, path: str, max_record: int
+) -> Iterator[Document | BadRecord]:
+    """Yield the Documents of the JSON Lines file open as STREAM (binary), line by line.
+
+    The file is never read whole; a line longer than MAX_RECORD characters is skipped as a
+    BadRecord without being held in memory.  Raises IngestError for an empty or binary file.
+    """
+    with text_stream(stream) as handle:
+        too_long = f"record too large (over {max_record / 1e6:g} MB)"
+        yield from _read_lines(_lines(handle, max_record), file_id, path, too_long)
+
+
+def _lines(handle: TextIO, max_record: int) -> Iterator[tuple[int, str | None]]:
+    """Yield (number, line) for each line of HANDLE, and (number, None) for one too long."""
+    number = 0
+    while line := handle.readline(max_record + 1):
+        number += 1
+        if len(line) > max_record and not line.endswith("\n"):
+            while line and not line.endswith("\n"):  # pass over the rest of the line
+                line = handle.readline(_SKIP_CHARS)
+            yield number, None
+        else:
+            yield number, line
+
+
+_SKIP_CHARS = 1024 * 1024
+
+
+def _read_lines(lines, file_id: str, path: str, too_long: str = "") -> Iterator:
+    for number, line in lines:
+        if line is None:
+            yield BadRecord(number, too_long)
+            continue
         if not line.strip():
             continue
         try:

@@ -1,0 +1,512 @@
+"""Our Whoosh codec: Whoosh's own segment layout, with postings and stored fields packed tighter.
+
+Whoosh stays the index of record: segments, term index, TOC commits and the writer lock are
+Whoosh's, and this codec plugs in through its codec API (``W3Codec`` subclassed).  Each
+segment records its codec in the TOC, so segments written before this codec keep being read
+with Whoosh's, and merging rewrites them with this one.  Two things change (measured on
+Reuters with ``benchmarks/index_size.py``):
+
+* **Posting blocks.**  Whoosh pickles each block as a tuple of Python objects (protocol 2,
+  where every posting's positions, a ``bytes``, pickles as a call to ``codecs.encode``) and
+  its header as a pickled tuple: 16.4 bytes a body posting.  Here a block is flat arrays —
+  document-number deltas (uint32), frequencies (uint16) unless all are 1, value lengths and
+  the values (Whoosh's own position encoding) concatenated — compressed with zlib, and the
+  header is 15 packed bytes.  The arrays are made by ``array``, in C, not per posting.
+* **Stored fields.**  Whoosh compresses each document's pickled fields alone; here documents
+  are pickled (protocol 5) into blocks of about 16 KB compressed together, so what documents
+  share (field names, sources, paths, dates, vocabulary) is stored once a block.  Reading
+  one document decompresses its block (about 16 KB; the last block read is kept).
+
+Blocks read back to exactly what Whoosh's matcher would hold: the same ids, weights and
+value bytes, so scoring, phrases and every matcher above are unchanged.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import zlib
+from array import array
+from bisect import bisect_right
+from itertools import accumulate
+
+from whoosh import columns
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3PerDocReader,
+    W3PerDocWriter,
+    W3PostingsWriter,
+    _lenfield,
+)
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import PostingPool
+
+# count, last id, max weight, compression level, min and max length bytes
+_HEADER = struct.Struct("<IIfBBB")
+# How a block stores its weights: all 1.0, all one value, uint16, uint32, float32.
+_ONES, _SAME, _U16, _U32, _F32 = range(5)
+_STORED_BLOCK = 16 * 1024  # uncompressed bytes of pickled documents per stored block
+_STORED_LEVEL = 6
+_PICKLE = 5
+
+
+def _pack_weights(weights: array) -> tuple[int, bytes]:
+    n = len(weights)
+    if weights.count(1.0) == n:
+        return _ONES, b""
+    if weights.count(weights[0]) == n:
+        return _SAME, array("f", (weights[0],)).tobytes()
+    if min(weights) >= 0:
+        ints = array("I", map(int, weights))
+        if array("f", ints) == weights:  # frequencies: whole numbers
+            if max(ints) < 65536:
+                return _U16, array("H", ints).tobytes()
+            return _U32, ints.tobytes()
+    return _F32, weights.tobytes()
+
+
+def encode_block(ids: array, weights: array, values: list[bytes], fixedsize) -> tuple[int, bytes]:
+    """Return (flags, bytes) of a block of postings: ids, weights, values as flat arrays."""
+    deltas = array("I", [ids[0]])
+    deltas.extend(b - a for a, b in zip(ids, ids[1:]))
+    wkind, wbytes = _pack_weights(weights)
+    parts = [deltas.tobytes(), wbytes]
+    wide = 0
+    if fixedsize is None or fixedsize < 0:  # values of any length: count, lengths, bytes
+        # (Whoosh keeps only non-empty values, so there may be fewer than postings.)
+        lengths = array("I", map(len, values))
+        if lengths and max(lengths) >= 65536:
+            wide = 1
+        else:
+            lengths = array("H", lengths)
+        parts.append(struct.pack("<I", len(values)) + lengths.tobytes())
+    if values:
+        parts.append(b"".join(values))
+    return wkind | (wide << 4), b"".join(parts)
+
+
+def decode_block(data: bytes, count: int, fixedsize):
+    """Return (ids, weights, values) of a block made by ``encode_block``, as Whoosh holds them."""
+    flags = data[0]
+    wkind, wide = flags & 15, flags >> 4
+    pos = 1 + 4 * count
+    ids = tuple(accumulate(array("I", data[1:pos])))
+    if wkind == _ONES:
+        weights = array("f", [1.0]) * count
+    elif wkind == _SAME:
+        weights = array("f", data[pos : pos + 4]) * count
+        pos += 4
+    else:
+        code, size = {_U16: ("H", 2), _U32: ("I", 4), _F32: ("f", 4)}[wkind]
+        raw = array(code, data[pos : pos + size * count])
+        weights = raw if code == "f" else array("f", raw)
+        pos += size * count
+    if fixedsize is None or fixedsize < 0:
+        (nvalues,) = struct.unpack_from("<I", data, pos)
+        pos += 4
+        size = 4 if wide else 2
+        lengths = array("I" if wide else "H", data[pos : pos + size * nvalues])
+        pos += size * nvalues
+        values = []
+        for length in lengths:
+            values.append(data[pos : pos + length])
+            pos += length
+        values = tuple(values)
+    elif fixedsize == 0:
+        values = (None,) * count
+    else:
+        values = tuple(data[pos + i * fixedsize : pos + (i + 1) * fixedsize] for i in range(count))
+    return ids, weights, values
+
+
+class NewsPostingsWriter(W3PostingsWriter):
+    """Whoosh's postings writer, writing blocks as flat arrays (see the module docstring)."""
+
+    def _write_block(self, last=False):
+        if self._byteids:  # term vectors (none in our schema): Whoosh's own blocks
+            return super()._write_block(last)
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        ids = self._ids
+        flags, data = encode_block(
+            ids, self._weights, self._values, self._format.fixed_value_size()
+        )
+        comp = self._compression
+        databytes = bytes((flags,)) + data
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        infobytes = _HEADER.pack(
+            len(ids),
+            ids[-1],
+            self._maxweight,
+            comp,
+            length_to_byte(self._minlength),
+            length_to_byte(self._maxlength),
+        )
+        blocklength = len(infobytes) + len(databytes)
+        self._postfile.write_int(-blocklength if last else blocklength)
+        self._postfile.write(infobytes)
+        self._postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+    def add_arrays(self, ids: array, weights: array, values: list | None, lens: bytes | None):
+        """Add a term's postings at once (document order), as ``add_posting`` would one by one.
+
+        LENS is the field's length column (one byte per document) or None; VALUES None
+        for a format without values.  The last block is left for ``finish_postings``.
+        """
+        limit = self._blocklimit
+        for start in range(0, len(ids), limit):
+            if self._ids:
+                self._write_block()
+            block = ids[start : start + limit]
+            self._ids = block
+            self._weights = weights[start : start + limit]
+            self._maxweight = max(self._maxweight, max(self._weights))
+            if values is not None:
+                self._values = [v for v in values[start : start + limit] if v]
+            if lens is not None:
+                nonzero = [b for b in map(lens.__getitem__, block) if b]
+                if nonzero:
+                    self._minlength = byte_to_length(min(nonzero))
+                    self._maxlength = byte_to_length(max(nonzero))
+
+
+class NewsLeafMatcher(W3LeafMatcher):
+    """Whoosh's on-disk postings matcher, reading the blocks ``NewsPostingsWriter`` writes."""
+
+    def _goto(self, position):
+        postfile = self._postfile
+        self._data = None
+        self._ids = None
+        self._weights = None
+        self._values = None
+        self._i = 0
+        postfile.seek(position)
+        length = postfile.read_int()
+        if length < 0:
+            self._lastblock = True
+            length *= -1
+        self._nextoffset = position + _INT_SIZE + length
+        header = postfile.read(_HEADER.size)
+        self._dataoffset = postfile.tell()
+        (
+            self._blocklength,
+            self._maxid,
+            self._maxweight,
+            self._compression,
+            mnlen,
+            mxlen,
+        ) = _HEADER.unpack(header)
+        self._minlength = byte_to_length(mnlen)
+        self._maxlength = byte_to_length(mxlen)
+
+    def _read_data(self):
+        b = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        if self._compression:
+            b = zlib.decompress(b)
+        self._ids, self._weights, self._values = decode_block(b, self._blocklength, self._fixedsize)
+        self._data = True
+
+    def _read_ids(self):
+        self._read_data()
+
+    def _read_weights(self):
+        self._read_data()
+
+    def _read_values(self):
+        self._read_data()
+
+
+class StoredColumn(columns.Column):
+    """Pickled stored fields, compressed in blocks of documents (see the module docstring).
+
+    Layout: the compressed blocks, then the first document number of each block (uint32),
+    each block's offset (uint64), each document's pickled length (uint32, 0 for none) and a
+    trailer with the number of blocks.
+    """
+
+    _TRAILER = struct.Struct("<II")  # blocks, documents
+
+    def writer(self, dbfile):
+        return self.Writer(dbfile)
+
+    def reader(self, dbfile, basepos, length, doccount):
+        return self.Reader(dbfile, basepos, length, doccount)
+
+    class Writer(columns.ColumnWriter):
+        def __init__(self, dbfile):
+            self._dbfile = dbfile
+            self._start = dbfile.tell()
+            self._firsts = array("I")
+            self._offsets = array("Q")
+            self._lengths = array("I")
+            self._pending: list[bytes] = []
+            self._pending_size = 0
+            self._block_first = 0
+
+        def add(self, docnum, value):
+            self.fill(docnum)
+            data = pickle.dumps(value, _PICKLE) if value is not None else b""
+            if not self._pending:
+                self._block_first = docnum
+            self._pending.append(data)
+            self._pending_size += len(data)
+            self._lengths.append(len(data))
+            if self._pending_size >= _STORED_BLOCK:
+                self._emit()
+
+        def fill(self, docnum):
+            while len(self._lengths) < docnum:
+                self._lengths.append(0)
+
+        def _emit(self):
+            if not self._pending:
+                return
+            self._firsts.append(self._block_first)
+            self._offsets.append(self._dbfile.tell() - self._start)
+            self._dbfile.write(zlib.compress(b"".join(self._pending), _STORED_LEVEL))
+            self._pending = []
+            self._pending_size = 0
+
+        def finish(self, doccount):
+            self._emit()
+            self.fill(doccount)
+            self._offsets.append(self._dbfile.tell() - self._start)  # end of the last block
+            for part in (self._firsts, self._offsets, self._lengths):
+                self._dbfile.write(part.tobytes())
+            self._dbfile.write(StoredColumn._TRAILER.pack(len(self._firsts), doccount))
+
+    class Reader(columns.ColumnReader):
+        def __init__(self, dbfile, basepos, length, doccount):
+            columns.ColumnReader.__init__(self, dbfile, basepos, length, doccount)
+            trailer = StoredColumn._TRAILER
+            blocks, docs = trailer.unpack(dbfile.get(basepos + length - trailer.size, trailer.size))
+            tables = 4 * blocks + 8 * (blocks + 1) + 4 * docs
+            raw = dbfile.get(basepos + length - trailer.size - tables, tables)
+            self._firsts = array("I", raw[: 4 * blocks])
+            self._offsets = array("Q", raw[4 * blocks : 4 * blocks + 8 * (blocks + 1)])
+            self._lengths = array("I", raw[4 * blocks + 8 * (blocks + 1) :])
+            self._docs = docs
+            self._cache = (-1, b"", 0)  # block number, its bytes, its first document
+
+        def __getitem__(self, docnum):
+            if docnum >= self._docs or not self._lengths[docnum]:
+                return None
+            block = bisect_right(self._firsts, docnum) - 1
+            number, data, first = self._cache
+            if number != block:
+                start, end = self._offsets[block], self._offsets[block + 1]
+                data = zlib.decompress(self._dbfile.get(self._basepos + start, end - start))
+                first = self._firsts[block]
+                self._cache = (block, data, first)
+            start = sum(self._lengths[first:docnum])
+            return pickle.loads(data[start : start + self._lengths[docnum]])
+
+        def __iter__(self):
+            for docnum in range(self._doccount):
+                yield self[docnum]
+
+        def load(self):
+            return list(self)
+
+
+STORED = StoredColumn()
+
+
+class NewsPerDocWriter(W3PerDocWriter):
+    """Whoosh's per-document writer, storing the stored fields in a ``StoredColumn``."""
+
+    def _create_column(self, fieldname, column):
+        super()._create_column(fieldname, STORED if fieldname == "_stored" else column)
+
+
+class NewsPerDocReader(W3PerDocReader):
+    """Whoosh's per-document reader, reading stored fields from a ``StoredColumn``."""
+
+    def stored_fields(self, docnum):
+        return self._cached_reader("_stored", STORED)[docnum] or {}
+
+
+class NewsCodec(W3Codec):
+    """Whoosh's W3 codec with tighter posting blocks and stored fields."""
+
+    def per_document_writer(self, storage, segment):
+        return NewsPerDocWriter(self, storage, segment)
+
+    def per_document_reader(self, storage, segment):
+        return NewsPerDocReader(storage, segment)
+
+    def field_writer(self, storage, segment):
+        return NewsFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return NewsPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, length = terminfo.extent()
+        return NewsLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+# -- Writing a segment's postings term by term ---------------------------------------------
+
+
+class TermPostings:
+    """A segment's postings gathered per term, in document order: what ``PostingsByTerm`` holds.
+
+    Iterating yields Whoosh's sorted ``(fieldname, btext, docnum, weight, vbytes)`` tuples, so
+    any consumer of a pool works; ``NewsFieldWriter`` takes the arrays per term instead.
+    """
+
+    def __init__(self, fields: dict) -> None:
+        # fieldname -> btext -> [docnums array, weights array, values list]
+        self.by_field = fields
+
+    def fields(self) -> dict[str, list[bytes]]:
+        """Return each field's terms, both in Whoosh's order."""
+        return {name: sorted(self.by_field[name]) for name in sorted(self.by_field)}
+
+    def __iter__(self):
+        for fieldname, texts in self.fields().items():
+            terms = self.by_field[fieldname]
+            for btext in texts:
+                ids, weights, values = terms[btext]
+                for docnum, weight, value in zip(ids, weights, values):
+                    yield fieldname, btext, docnum, weight, value
+
+
+class PostingsByTerm(PostingPool):
+    """Whoosh's posting pool, keeping postings per term in arrays instead of sorting tuples.
+
+    Documents arrive in document order, so each term's postings are already sorted: the
+    segment is written term by term (``NewsFieldWriter.add_postings``) with no sort of all
+    postings and no Python call per posting.  Past the writer's memory limit the pool turns
+    into Whoosh's own (sorted runs on disk), so memory stays bounded.
+    """
+
+    _POSTING_BYTES = 64  # memory of one posting in the arrays, besides its value bytes
+
+    def __init__(self, tempstore, segment, limitmb=128, **kwargs):
+        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
+        self._fields: dict | None = {}
+        self._size = 0
+
+    @property
+    def gathering(self) -> bool:
+        """True until the pool has handed over to Whoosh's sorted runs."""
+        return self._fields is not None
+
+    def add(self, item):
+        fields = self._fields
+        if fields is None:
+            return super().add(item)
+        fieldname, btext, docnum, weight, value = item
+        terms = fields.get(fieldname)
+        if terms is None:
+            terms = fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        entry = terms.get(btext)
+        if entry is None:
+            entry = terms[btext] = [array("I"), array("f"), []]
+        ids = entry[0]
+        if docnum < 0 or (ids and docnum < ids[-1]):  # spelling words or out of order
+            self._spill()
+            return super().add(item)
+        ids.append(docnum)
+        entry[1].append(weight)
+        entry[2].append(value)
+        self._size += self._POSTING_BYTES + (len(value) if value else 0)
+        if self._size > self.limit:
+            self._spill()
+
+    def add_field(self, fieldname: str, items, docnum: int, scorable: bool) -> int:
+        """Add the ``(btext, freq, weight, vbytes)`` ITEMS of one field of document DOCNUM.
+
+        The caller adds documents in increasing order while ``gathering``.  Return the
+        field's length (the sum of frequencies) when SCORABLE, else 0.
+        """
+        if self._fields is None:  # spilled: Whoosh's way, a posting at a time
+            length = 0
+            for btext, freq, weight, value in items:
+                super().add((fieldname, btext, docnum, weight, value))
+                length += freq
+            return length if scorable else 0
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        get = terms.get
+        length = 0
+        size = 0
+        for btext, freq, weight, value in items:
+            entry = get(btext)
+            if entry is None:
+                entry = terms[btext] = [array("I"), array("f"), []]
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            entry[2].append(value)
+            length += freq
+            size += len(value) if value else 0
+            size += self._POSTING_BYTES
+        self._size += size
+        if self._size > self.limit:
+            self._spill()
+        return length if scorable else 0
+
+    def _spill(self):
+        """Hand every posting to Whoosh's pool, which takes the rest from now on."""
+        fields, self._fields = self._fields, None
+        for item in TermPostings(fields):
+            super().add(item)
+
+    def iter_postings(self):
+        if self._fields is not None:
+            return TermPostings(self._fields)
+        return super().iter_postings()
+
+    def save(self):
+        if self._fields is not None:  # Whoosh's multiprocess merge wants sorted runs
+            self._spill()
+        super().save()
+
+    def cleanup(self):
+        self._fields = None
+        super().cleanup()
+
+
+class NewsFieldWriter(W3FieldWriter):
+    """Whoosh's field writer, writing a ``TermPostings`` term by term from its arrays."""
+
+    def add_postings(self, schema, lengths, items):
+        if not isinstance(items, TermPostings) or not hasattr(lengths, "_cached_reader"):
+            return super().add_postings(schema, lengths, items)
+        for fieldname, texts in items.fields().items():
+            fieldobj = schema[fieldname]
+            self.start_field(fieldname, fieldobj)
+            column = None
+            if lengths is not None and fieldobj.scorable:
+                column = lengths._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            lens = bytes(column) if column is not None else None
+            keep_values = fieldobj.format.fixed_value_size() != 0
+            terms = items.by_field[fieldname]
+            for btext in texts:
+                ids, weights, values = terms[btext]
+                self.start_term(btext)
+                self._postwriter.add_arrays(ids, weights, values if keep_values else None, lens)
+                self.finish_term()
+            self.finish_field()

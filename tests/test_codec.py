@@ -1,0 +1,150 @@
+"""Our codec reads back exactly what Whoosh's own codec would: postings, values, stored fields."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+from array import array
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+
+from searchidx import Engine, index_paths, storage
+from searchidx.codec import NewsCodec, decode_block, encode_block
+from searchidx.schema import build_schema
+
+from .helpers import vocabulary, write_corpus
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        [1.0] * 5,
+        [2.5] * 5,
+        [1.0, 3.0, 2.0, 70000.0, 1.0],
+        [1.0, 0.5, 2.0, 1.0, 9.0],
+        [1, 2, 3, 4, 5],
+    ],
+)
+@pytest.mark.parametrize("fixedsize", [None, 0, 2])
+def test_blocks_round_trip(weights, fixedsize):
+    ids = array("I", [0, 3, 4, 100, 2**31])
+    weights = array("f", weights)
+    if fixedsize is None:
+        values = [b"", b"x" * 70000, b"\x00\x01", b"abc", b"q"][1:]  # Whoosh keeps non-empty
+    elif fixedsize:
+        values = [bytes([n, n]) for n in range(5)]
+    else:
+        values = []
+    flags, data = encode_block(ids, weights, values, fixedsize)
+    got_ids, got_weights, got_values = decode_block(bytes([flags]) + data, len(ids), fixedsize)
+    assert got_ids == tuple(ids)
+    assert got_weights == weights
+    assert got_values == ((None,) * 5 if fixedsize == 0 else tuple(values))
+
+
+def _build(index_dir, docs, memory_mb=None):
+    """Build with Whoosh's own writer and codec, or (MEMORY_MB given) with ours."""
+    index_dir.mkdir()
+    ix = whoosh_index.create_in(str(index_dir), build_schema("porter"), storage.INDEX_NAME)
+    if memory_mb is None:
+        writer = ix.writer(codec=W3Codec())
+    else:
+        writer = storage.writer(ix, 5, 1, memory_mb)
+    with writer:
+        for doc in docs:
+            writer.add_document(**doc)
+    return ix
+
+
+def _everything(ix):
+    """Return every term's postings (id, weight, value) and every document's stored fields."""
+    postings = {}
+    with ix.reader() as reader:
+        for fieldname, text in reader.all_terms():
+            m = reader.postings(fieldname, text)
+            got = []
+            while m.is_active():
+                got.append((m.id(), m.weight(), m.value()))
+                m.next()
+            postings[fieldname, text] = got
+        stored = [reader.stored_fields(n) for n in range(reader.doc_count_all())]
+    return postings, stored
+
+
+@pytest.mark.parametrize("memory_mb", [128, 1])  # 1: the pool spills to Whoosh's sorted runs
+def test_index_reads_back_as_with_whooshs_codec(tmp_path, memory_mb):
+    vocab = vocabulary(300)  # few words: long posting lists of many blocks
+    rng = random.Random(3)
+    docs = []
+    for n in range(700):
+        body = " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 200)))
+        doc = {"id": f"d{n}", "path": f"/x/{n % 7}.jsonl", "title": f"Title {n}", "body": body}
+        if n % 3:
+            doc["date"] = datetime.datetime(2000 + n % 20, 1 + n % 12, 1 + n % 28)
+            doc["year"] = str(2000 + n % 20)
+        if n % 5:
+            doc["source"] = doc["source_facet"] = f"Source {n % 4}"
+        doc["_stored_body"] = body.upper() if n % 11 == 0 else body
+        docs.append(doc)
+    ours = _everything(_build(tmp_path / "ours", docs, memory_mb))
+    whooshs = _everything(_build(tmp_path / "whoosh", docs))
+    assert ours[0] == whooshs[0]
+    assert ours[1] == whooshs[1]
+    assert len(ours[0]) > 300 and max(len(p) for p in ours[0].values()) > 128 * 3
+
+
+def test_old_segments_stay_readable_and_merge_into_the_new_codec(tmp_path):
+    folder = tmp_path / "news"
+    write_corpus(folder, 30, marker="oldcodec")
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    ix = whoosh_index.create_in(str(index_dir), build_schema("porter"), storage.INDEX_NAME)
+    with ix.writer(codec=W3Codec()) as writer:  # an index written before this codec
+        writer.add_document(id="legacy", path="/legacy", title="Legacy", body="oldcodec legacy")
+    index_paths(index_dir, [folder])
+    codecs = {type(s.codec()).__name__ for s in storage.open_index(index_dir)._segments()}
+    assert codecs <= {"W3Codec", "NewsCodec"} and "NewsCodec" in codecs
+    with Engine(index_dir) as engine:
+        assert engine.search("oldcodec", page_size=1).total == 31
+        assert engine.document("legacy").title == "Legacy"
+        assert "oldcodec" in engine.document("news/d00003.txt").body
+    with storage.open_index(index_dir).writer(codec=NewsCodec()) as writer:
+        writer.optimize = True  # merge everything into one segment of our codec
+    segments = storage.open_index(index_dir)._segments()
+    assert [type(s.codec()).__name__ for s in segments] == ["NewsCodec"]
+    with Engine(index_dir) as engine:
+        assert engine.search('"generated article"', page_size=1).total == 30  # positions
+        assert engine.document("legacy").body == "oldcodec legacy"
+
+
+def test_jsonl_build_is_smaller_than_with_whooshs_codec(tmp_path, monkeypatch):
+    path = tmp_path / "feed.jsonl"
+    vocab = vocabulary()
+    rng = random.Random(5)
+    with open(path, "w") as out:
+        for n in range(1500):
+            body = " ".join(rng.choice(vocab) for _ in range(120))
+            out.write(json.dumps({"id": f"r{n}", "title": f"Story {n}", "body": body}) + "\n")
+    index_paths(tmp_path / "ours", [path])
+    monkeypatch.setattr(storage, "NewsCodec", W3Codec)
+    index_paths(tmp_path / "whoosh", [path])
+    ours = storage.size_on_disk(tmp_path / "ours")
+    whooshs = storage.size_on_disk(tmp_path / "whoosh")
+    assert ours < 0.8 * whooshs, (ours, whooshs)
+
+
+def test_pool_spills_past_its_memory_limit(tmp_path):
+    from searchidx.codec import PostingsByTerm
+
+    ix = _build(tmp_path / "ix", [])
+    writer = storage.writer(ix, 5, 1, 1)
+    try:
+        assert isinstance(writer.pool, PostingsByTerm)
+        for n in range(400):
+            writer.add_document(id=f"d{n}", title="t", body=" ".join(vocabulary(400)))
+        assert not writer.pool.gathering and writer.pool.runs  # on Whoosh's runs now
+    finally:
+        writer.cancel()
