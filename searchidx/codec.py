@@ -30,6 +30,7 @@ from array import array
 from bisect import bisect_right
 from itertools import accumulate
 
+import numpy as np
 from whoosh import columns
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
@@ -47,7 +48,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool
 
 # count, last id, max weight, compression level, min and max length bytes
-_HEADER = struct.Struct("<IIfBBB")
+_HEADER = BLOCK_HEADER = struct.Struct("<IIfBBB")
 # How a block stores its weights: all 1.0, all one value, uint16, uint32, float32.
 _ONES, _SAME, _U16, _U32, _F32 = range(5)
 _STORED_BLOCK = 16 * 1024  # uncompressed bytes of pickled documents per stored block
@@ -177,6 +178,22 @@ class NewsPostingsWriter(W3PostingsWriter):
                 if nonzero:
                     self._minlength = byte_to_length(min(nonzero))
                     self._maxlength = byte_to_length(max(nonzero))
+
+
+def block_arrays(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the (ids, weights) of a block made by ``encode_block`` as numpy arrays."""
+    flags = data[0]
+    wkind = flags & 15
+    pos = 1 + 4 * count
+    ids = np.cumsum(np.frombuffer(data, np.uint32, count, 1), dtype=np.int64)
+    if wkind == _ONES:
+        weights = np.ones(count)
+    elif wkind == _SAME:
+        weights = np.full(count, np.frombuffer(data, np.float32, 1, pos)[0], np.float64)
+    else:
+        kind = {_U16: np.uint16, _U32: np.uint32, _F32: np.float32}[wkind]
+        weights = np.frombuffer(data, kind, count, pos).astype(np.float64)
+    return ids, weights
 
 
 class NewsLeafMatcher(W3LeafMatcher):

@@ -26,6 +26,7 @@ from whoosh.codec import whoosh3
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from . import codec as news_codec
 from .config import setting
 
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC
@@ -236,6 +237,8 @@ def _decode(reader, fieldname: str, btext: bytes, values: bool = False):
     if raw[:4] != _MAGIC:
         raise ValueError(f"not a Whoosh 3 posting list: {fieldname}:{btext!r}")
     id_parts, weight_parts, value_parts = [], [], []
+    flat = isinstance(reader._segment.codec(), news_codec.NewsCodec)
+    fixedsize = reader.schema[fieldname].format.fixed_value_size()
     pos = 4
     last = False
     while not last:
@@ -243,6 +246,19 @@ def _decode(reader, fieldname: str, btext: bytes, values: bool = False):
         last = size < 0
         end = pos + 4 + abs(size)
         view = memoryview(raw)[pos + 4 : end]
+        if flat:  # our codec's blocks: a packed header, then flat arrays (searchidx.codec)
+            count, _, _, compressed, _, _ = news_codec.BLOCK_HEADER.unpack_from(view)
+            data = bytes(view[news_codec.BLOCK_HEADER.size :])
+            if compressed:
+                data = zlib.decompress(data)
+            if values:
+                value_parts.extend(news_codec.decode_block(data, count, fixedsize)[2])
+            else:
+                ids, weights = news_codec.block_arrays(data, count)
+                id_parts.append(np.diff(ids, prepend=0))  # as deltas, like Whoosh's blocks
+                weight_parts.append(weights)
+            pos = end
+            continue
         unpickler_pos, header = _load_prefix(view)
         count, _, _, compressed = header[0], header[1], header[2], header[3]
         data = bytes(view[unpickler_pos:])

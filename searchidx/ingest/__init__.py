@@ -287,7 +287,7 @@ def iter_documents(
             with open(source.path, "rb") as handle:
                 yield from iter_documents(source, None, options, handle)
             return
-        if is_gzipped(source.path):
+        if is_gzipped(source.path) and not isinstance(stream, _GzipStream):
             yield from _gunzipped(iter_documents(source, None, options, _GzipStream(stream)))
             return
         items = STREAM_READERS[_extension(source.path)](stream, source, options)
