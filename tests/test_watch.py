@@ -203,11 +203,16 @@ def test_kill_9_mid_batch_loses_nothing_committed(tmp_path):
     proc = start_watch(corpus, index_dir)
     try:
         wait_for(lambda: doc_count(index_dir) == 20, "catch-up")
-        writer = threading.Thread(
-            target=lambda: [
-                write_corpus(corpus, 50, start=n, marker="killtest") for n in range(20, 1020, 50)
-            ]
-        )
+        stop = threading.Event()
+
+        def keep_writing():  # batches keep coming until the kill, however fast they are
+            n = 20
+            while not stop.is_set() and n < 20_000:
+                write_corpus(corpus, 50, start=n, marker="killtest")
+                n += 50
+                time.sleep(0.05)
+
+        writer = threading.Thread(target=keep_writing)
         writer.start()
         # Kill while a batch is being written (Whoosh's pool folder exists), after at least
         # one batch of the burst has been committed.
@@ -218,8 +223,10 @@ def test_kill_9_mid_batch_loses_nothing_committed(tmp_path):
             time.sleep(0.002)
         committed = doc_count(index_dir)
         os.killpg(proc.pid, signal.SIGKILL)
+        stop.set()
         writer.join()
     finally:
+        stop.set()
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=30)
@@ -228,7 +235,7 @@ def test_kill_9_mid_batch_loses_nothing_committed(tmp_path):
     assert len(ids_for(index_dir, "killtest")) == after  # postings agree with the documents
     done = run_cli("index", str(corpus), "--index", str(index_dir))
     assert done.returncode == 0, done.stderr
-    assert doc_count(index_dir) == 1020
+    assert doc_count(index_dir) == len(list(corpus.iterdir()))
     assert index_files(index_dir) == set(), "files of the killed batch were left behind"
 
 
