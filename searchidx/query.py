@@ -13,6 +13,7 @@ import re
 from whoosh import qparser
 from whoosh import query as wq
 
+from . import ranking
 from .analysis import WORD, NewsAnalyzer, stem_prefix
 from .errors import QueryError
 from .schema import QUERY_FIELDS, TEXT_FIELDS
@@ -143,7 +144,7 @@ def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Qu
         errors = _errors(parsed)
         if not errors:
             _check_values(parsed, schema)
-            return _negations_exclude(parsed).normalize()
+            return ranking.count_repeats(_negations_exclude(parsed)).normalize()
     except Exception as exc:  # Whoosh raises bare exceptions for values it cannot read
         errors = [str(exc)]
     raise QueryError(f"cannot understand the query: {errors[0]}")
@@ -152,7 +153,8 @@ def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Qu
 def plain_query(text: str, schema, title_boost: float) -> wq.Query:
     """Return the ranked query for natural-language TEXT: its words, no operators."""
     words = " ".join(w.lower() for w in _WORDS.findall(text))
-    return _parser(schema, title_boost).parse(words).normalize()
+    parsed = _parser(schema, title_boost).parse(words, normalize=False)
+    return ranking.count_repeats(parsed).normalize()
 
 
 def check_expansions(q: wq.Query, reader, limit: int = MAX_EXPANSION) -> None:

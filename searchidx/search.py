@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, UnlimitedCollector
 from whoosh.query import Every
 
-from . import ranking, spelling, storage
+from . import proximity, ranking, spelling, storage
 from .config import setting
 from .counting import Recorder, matching_docs
 from .documents import Document, Hit, SearchResult
@@ -133,7 +133,9 @@ class Engine:
             narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
             groups = facet_names(searcher.schema) if facets else []
             sortedby = "date" if sort == "date" else None
-            recorder = Recorder(_collector(searcher, page * page_size, sortedby, bool(groups)))
+            # Relevance: collect enough for the proximity stage to re-order the first results.
+            wanted = page * page_size if sortedby else max(page * page_size, _depth())
+            recorder = Recorder(_collector(searcher, wanted, sortedby, bool(groups)))
             collector = recorder if narrow is None else FilterCollector(recorder, allow=narrow)
             searcher.search_with_collector(q, collector)
             results = collector.results()
@@ -153,9 +155,10 @@ class Engine:
                 size=int(setting("snippet_chars")),
                 max_fragments=int(setting("snippet_fragments")),
             )
+            ranked = _ranked(searcher, q, results, wanted, sortedby is None)
             hits = [
-                _hit(hit.fields(), float(hit.score or 0.0), snippet_of)
-                for hit in results[(page - 1) * page_size : page * page_size]
+                _hit(searcher.stored_fields(docnum), score, snippet_of)
+                for docnum, score in ranked[(page - 1) * page_size : page * page_size]
             ]
             suggestion = self._suggest(query, searcher) if total < page_size else None
         return SearchResult(
@@ -180,8 +183,9 @@ class Engine:
             searcher = self._current()
             q = plain_query(text, searcher.schema, self.title_boost)
             q = ranking.expand(searcher, q, expand)
-            results = searcher.search(q, limit=limit)
-            return [(hit["id"], float(hit.score or 0.0)) for hit in results]
+            wanted = max(limit, _depth())
+            ranked = _ranked(searcher, q, searcher.search(q, limit=wanted), wanted, True)
+            return [(searcher.stored_fields(d)["id"], s) for d, s in ranked[:limit]]
 
     def _suggest(self, query: str, searcher) -> str | None:
         """Return QUERY with unknown words replaced by close index words, or None."""
@@ -275,6 +279,20 @@ class Engine:
                 "newest_date": newest.isoformat() if isinstance(newest, datetime) else None,
             }
         return info
+
+
+def _depth() -> int:
+    """Return how many first-stage results the proximity stage re-orders (0 when it is off)."""
+    return int(setting("rerank_depth")) if float(setting("proximity_weight")) > 0 else 0
+
+
+def _ranked(searcher, q, results, wanted: int, rerank: bool) -> list[tuple[int, float]]:
+    """Return the first WANTED (docnum, score) of RESULTS, re-ordered by proximity if RERANK."""
+    if not rerank:
+        return [(hit.docnum, float(hit.score or 0.0)) for hit in results[:wanted]]
+    first = [(results.docnum(i), float(results.score(i) or 0.0))
+             for i in range(min(wanted, results.scored_length()))]  # fmt: skip
+    return proximity.rerank(searcher, q, first)
 
 
 def _applied(**filters) -> dict[str, str]:
