@@ -47,11 +47,12 @@ from benchmarks import metrics  # noqa: E402
 from benchmarks import testcollections as colls  # noqa: E402
 
 REPO = Path(ROOT)
-CORPORA = REPO.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("SEARCHIDX_CORPORA") or REPO.parent / "shared" / "corpora")
 WORK = REPO / "benchmarks" / "work"
 DEFAULT_OUT = REPO / "benchmarks" / "results" / "relevance.json"
 LIMIT = 1000
-SYSTEMS = ("searchidx", "searchidx+prf", "fts5", "tantivy")
+SYSTEMS = ("searchidx", "fts5", "tantivy", "whoosh")  # searchidx+prf on request
+PEERS = ("fts5", "tantivy", "whoosh")
 WORD = re.compile(r"\w+")
 
 
@@ -241,9 +242,11 @@ RUNNERS = {
 # --- driver
 
 
-def evaluate_collection(name: str, corpora: Path, systems: list[str]) -> dict:
-    coll = colls.load(name, corpora)
-    workdir = WORK / name
+def evaluate_collection(
+    name: str, corpora: Path, systems: list[str], conversion: str = "full"
+) -> dict:
+    coll = colls.load(name, corpora, conversion)
+    workdir = WORK / f"{name}-{conversion}"
     files = colls.write(coll, workdir)
     qrels = metrics.read_qrels(files["qrels"])
     judged = metrics.judged_topics(qrels)
@@ -278,15 +281,21 @@ def evaluate_collection(name: str, corpora: Path, systems: list[str]) -> dict:
         report["systems"][system] = entry
     comparison = compare(report["systems"])
     if comparison:
-        report["searchidx_vs_fts5"] = comparison
+        report["searchidx_vs_best_peer"] = comparison
     return report
 
 
 def compare(systems: dict) -> dict | None:
-    """Return searchidx/FTS5 ratios and paired randomization p-values, per metric."""
-    a, b = systems.get("searchidx", {}), systems.get("fts5", {})
-    if a.get("status") != "ok" or b.get("status") != "ok":
+    """Return ratios and paired randomization p-values of searchidx against the best peer.
+
+    The best peer is the one with the highest nDCG@10 on this collection and conversion.
+    """
+    a = systems.get("searchidx", {})
+    peers = [p for p in PEERS if systems.get(p, {}).get("status") == "ok"]
+    if a.get("status") != "ok" or not peers:
         return None
+    best = max(peers, key=lambda p: systems[p]["metrics"]["nDCG@10"])
+    b = systems[best]
     ratio, p_value = {}, {}
     for m in metrics.METRICS:
         ratio[m] = a["metrics"][m] / b["metrics"][m] if b["metrics"][m] else float("nan")
@@ -294,16 +303,17 @@ def compare(systems: dict) -> dict | None:
             {q: v[m] for q, v in a["per_query"].items()},
             {q: v[m] for q, v in b["per_query"].items()},
         )
-    return {"ratio": ratio, "p_value": p_value}
+    diff = {m: a["metrics"][m] - b["metrics"][m] for m in metrics.METRICS}
+    return {"peer": best, "difference": diff, "ratio": ratio, "p_value": p_value}
 
 
 def format_table(results: dict) -> str:
-    head = f"{'collection':<10} {'system':<16}" + "".join(f"{m:>9}" for m in metrics.METRICS)
+    head = f"{'collection':<20} {'system':<16}" + "".join(f"{m:>9}" for m in metrics.METRICS)
     head += f"{'index s':>9}{'search s':>9}  topics"
     lines = [head, "-" * len(head)]
     for name, rep in results.items():
         for system, entry in rep["systems"].items():
-            row = f"{name:<10} {system:<16}"
+            row = f"{name:<20} {system:<16}"
             if entry["status"] == "ok":
                 row += "".join(f"{entry['metrics'][m]:>9.4f}" for m in metrics.METRICS)
                 row += f"{entry['index_s']:>9.2f}{entry['search_s']:>9.2f}"
@@ -311,18 +321,49 @@ def format_table(results: dict) -> str:
             else:
                 row += f"  failed: {entry['error']}"
             lines.append(row)
-        comparison = rep.get("searchidx_vs_fts5")
+        comparison = rep.get("searchidx_vs_best_peer")
         if comparison:
             lines.append(
-                f"{name:<10} {'searchidx/fts5':<16}"
-                + "".join(f"{comparison['ratio'][m]:>9.3f}" for m in metrics.METRICS)
+                f"{name:<20} {'- ' + comparison['peer']:<16}"
+                + "".join(f"{comparison['difference'][m]:>+9.4f}" for m in metrics.METRICS)
             )
             lines.append(
-                f"{name:<10} {'  paired p':<16}"
+                f"{name:<20} {'  paired p':<16}"
                 + "".join(f"{comparison['p_value'][m]:>9.3f}" for m in metrics.METRICS)
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def format_markdown(results: dict) -> str:
+    """Return a README table per conversion: nDCG@10 / MAP of every system, margin, p-value."""
+    out = []
+    for conv in colls.CONVERSIONS:
+        cells = {k: v for k, v in results.items() if k.endswith("/" + conv)}
+        if not cells:
+            continue
+        systems = list(next(iter(cells.values()))["systems"])
+        out.append(f"`{conv}` ({colls.CONVERSIONS[conv].about}): nDCG@10 / MAP\n")
+        out.append("| collection | " + " | ".join(systems) + " | margin over best peer (p) |")
+        out.append("|---|" + "---:|" * (len(systems) + 1))
+        for key, rep in cells.items():
+            row = [f"{key.split('/')[0]} ({rep['judged_topics']})"]
+            for system in systems:
+                e = rep["systems"][system]
+                row.append(
+                    f"{e['metrics']['nDCG@10']:.4f} / {e['metrics']['AP@1000']:.4f}"
+                    if e["status"] == "ok"
+                    else "failed"
+                )
+            c = rep.get("searchidx_vs_best_peer")
+            row.append(
+                f"{c['difference']['nDCG@10']:+.4f} ({c['p_value']['nDCG@10']:.3f}) vs {c['peer']}"
+                if c
+                else ""
+            )
+            out.append("| " + " | ".join(row) + " |")
+        out.append("")
+    return "\n".join(out)
 
 
 def versions() -> dict[str, str]:
@@ -367,13 +408,21 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(SYSTEMS),
         help="comma-separated subset of: " + ", ".join(SYSTEMS),
     )
+    parser.add_argument(
+        "--conversions",
+        default=",".join(colls.CONVERSIONS),
+        help="comma-separated, from: " + ", ".join(colls.CONVERSIONS),
+    )
+    parser.add_argument("--markdown", action="store_true", help="also print README tables")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
     parser.add_argument("--corpora", type=Path, default=CORPORA, help="folder holding the corpora")
     args = parser.parse_args(argv)
 
     names = [n.strip() for n in args.collections.split(",") if n.strip()]
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    convs = [c.strip() for c in args.conversions.split(",") if c.strip()]
     bad = [n for n in names if n not in colls.SPECS] + [s for s in systems if s not in RUNNERS]
+    bad += [c for c in convs if c not in colls.CONVERSIONS]
     if bad:
         parser.error(f"unknown collection or system: {', '.join(bad)}")
     if not args.corpora.is_dir():
@@ -385,11 +434,15 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.corpora / colls.SPECS[name].folder).is_dir():
             print(f"skipped {name}: {args.corpora / colls.SPECS[name].folder} not found")
             continue
-        started = time.perf_counter()
-        results[name] = evaluate_collection(name, args.corpora, systems)
-        print(f"{name}: done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        for conv in [c for c in convs if c in colls.conversions_of(name)]:
+            started = time.perf_counter()
+            results[f"{name}/{conv}"] = evaluate_collection(name, args.corpora, systems, conv)
+            took = time.perf_counter() - started
+            print(f"{name}/{conv}: done in {took:.1f}s", file=sys.stderr)
 
     print(format_table(results), end="")
+    if args.markdown:
+        print(format_markdown(results))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -401,8 +454,11 @@ def main(argv: list[str] | None = None) -> int:
             "relevance": "binary; averages over topics with at least one relevant document,"
             " topics with nothing retrieved count as 0",
             "p_value": "two-sided paired randomization test over topics, 10,000 trials,"
-            " searchidx vs fts5",
-            "fts5": "tokenize='porter unicode61', bm25(t, 2.0, 1.0), OR of quoted words",
+            " searchidx vs the best peer by nDCG@10",
+            "conversions": {k: v.about for k, v in colls.CONVERSIONS.items()},
+            "fts5": "tokenize='porter unicode61', bm25(t, 2.0, 1.0), OR of quoted words"
+            " (repeats kept)",
+            "whoosh": "StemmingAnalyzer, BM25F (k1=1.2, b=0.75), title boost 2.0, OR of words",
             "tantivy": "en_stem tokenizer, BM25 (k1=1.2, b=0.75), title boost 2.0, OR of words",
         },
         "collections": results,

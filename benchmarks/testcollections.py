@@ -99,6 +99,11 @@ CONVERSIONS: dict[str, Conversion] = {
 }
 
 
+def conversions_of(name: str) -> tuple[str, ...]:
+    """Return the conversions that differ for collection NAME (LISA has no extras or titles)."""
+    return ("full",) if name == "lisa" else tuple(CONVERSIONS)
+
+
 def read_smart(path: Path) -> list[tuple[str, dict[str, list[str]]]]:
     """Return the records of a SMART dot-marker file as (id, {field: [texts]})."""
     records: list[tuple[str, dict[str, list[list[str]]]]] = []
@@ -219,9 +224,7 @@ def load(name: str, corpora: Path, conversion: str = "full") -> Collection:
         queries = _lisa_queries(folder / spec.queries_file)
         notes.append("qrels from LISARJ.NUM (LISA.REL is corrupt in this copy)")
     else:
-        docs = [
-            _document(rid, f, conv.extras) for rid, f in read_smart(folder / spec.docs_file)
-        ]
+        docs = [_document(rid, f, conv.extras) for rid, f in read_smart(folder / spec.docs_file)]
         queries = read_smart(folder / spec.queries_file)
     if name == "cacm" and queries and queries[-1][0] == "0" and not queries[-1][1]:
         queries.pop()  # the `.I 0` sentinel that ends query.text

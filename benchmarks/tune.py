@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         (n, c)
         for n in args.collections.split(",")
         for c in args.conversions.split(",")
-        if (args.corpora / colls.SPECS[n].folder).is_dir()
+        if (args.corpora / colls.SPECS[n].folder).is_dir() and c in colls.conversions_of(n)
     ]
     per_query: dict[str, dict[str, dict]] = {}  # system -> cell -> qid -> metrics
     for name, conv in cells:

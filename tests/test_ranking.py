@@ -56,20 +56,19 @@ def test_whoosh_scores_are_the_sum_of_the_plain_functions(tmp_path):
                 avgdl = searcher.avg_field_length(field)
                 dl = searcher.doc_field_length(docnum, field, 1)
                 for word in ("lava", "sea"):
-                    postings = searcher.postings(field, word) if searcher.doc_frequency(
-                        field, word) else None  # fmt: skip
-                    if postings is None:
-                        continue
-                    postings.skip_to(docnum)
-                    if postings.is_active() and postings.id() == docnum:
-                        df = searcher.doc_frequency(field, word)
-                        expected += weight * idf(n, df) * bm25_tf(
-                            postings.weight(), dl, avgdl, 1.2, 0.75
-                        )
+                    df = searcher.doc_frequency(field, word)
+                    tf = _term_frequency(searcher, field, word, docnum) if df else 0
+                    expected += weight * idf(n, df) * bm25_tf(tf, dl, avgdl, 1.2, 0.75)
             if expected:
                 assert ranked[fields["id"]] == pytest.approx(expected, rel=1e-6)
             else:
                 assert fields["id"] not in ranked
+
+
+def _term_frequency(searcher, field, word, docnum):
+    postings = searcher.postings(field, word)
+    postings.skip_to(docnum)
+    return postings.weight() if postings.is_active() and postings.id() == docnum else 0
 
 
 def test_a_word_typed_twice_weighs_twice():
