@@ -42,7 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "proximity_weight",
-        0.0,
+        0.3,
         "SEARCHIDX_PROXIMITY_WEIGHT",
         "Weight of the bonus for query words near each other (0 turns re-ranking off).",
     ),
@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "proximity_span",
-        0,
+        1,
         "SEARCHIDX_PROXIMITY_SPAN",
         "Words at most this far apart in the query form pairs (0: any two words).",
     ),
@@ -63,6 +63,12 @@ SETTINGS: tuple[Setting, ...] = (
         100,
         "SEARCHIDX_RERANK_DEPTH",
         "First-stage results re-ranked by proximity.",
+    ),
+    Setting(
+        "feedback_terms",
+        0,
+        "SEARCHIDX_FEEDBACK_TERMS",
+        "Pseudo-relevance-feedback words added to a batch topic (0: none).",
     ),
     Setting("page_size", 10, None, "Results on a page."),
     Setting("max_page_size", 100, None, "Largest page size a caller may ask for."),

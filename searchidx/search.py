@@ -174,11 +174,15 @@ class Engine:
             filters=_applied(source=source, year=year, date_from=date_from, date_to=date_to),
         )
 
-    def rank(self, text: str, limit: int = 1000, expand: int = 0) -> list[tuple[str, float]]:
+    def rank(
+        self, text: str, limit: int = 1000, expand: int | None = None
+    ) -> list[tuple[str, float]]:
         """Return the (id, score) of the best LIMIT documents for natural-language TEXT.
 
-        EXPAND > 0 adds that many feedback words from the first results (ranking.expand).
+        EXPAND > 0 adds that many feedback words from the first results (ranking.expand);
+        None reads the ``feedback_terms`` setting.
         """
+        expand = int(setting("feedback_terms")) if expand is None else expand
         with self._lock:
             searcher = self._current()
             q = plain_query(text, searcher.schema, self.title_boost)

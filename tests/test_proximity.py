@@ -40,12 +40,13 @@ def test_query_words_are_the_positive_body_words():
 
 
 def test_near_words_move_a_result_up_in_search_and_rank(near_far, monkeypatch):
+    monkeypatch.setenv("SEARCHIDX_PROXIMITY_WEIGHT", "0")
     with Engine(near_far) as engine:
         assert [h.id for h in engine.search("volcano eruption").hits][:2] == [
             "p/1far.txt",
             "p/2near.txt",
         ]
-    monkeypatch.setenv("SEARCHIDX_PROXIMITY_WEIGHT", "1.0")
+    monkeypatch.setenv("SEARCHIDX_PROXIMITY_WEIGHT", "0.3")  # the default
     with Engine(near_far) as engine:
         searched = [h.id for h in engine.search("volcano eruption").hits]
         ranked = [doc for doc, _ in engine.rank("volcano eruption")]

@@ -38,8 +38,9 @@ def test_bm25_tf_saturates_and_normalises_by_length():
     assert bm25_tf(1, 20, 10, 1.2, 0.0) == bm25_tf(1, 5, 10, 1.2, 0.0)
 
 
-def test_whoosh_scores_are_the_sum_of_the_plain_functions(tmp_path):
+def test_whoosh_scores_are_the_sum_of_the_plain_functions(tmp_path, monkeypatch):
     """The contract of the fast path: a first-stage score is rebuilt from ranking's functions."""
+    monkeypatch.setenv("SEARCHIDX_PROXIMITY_WEIGHT", "0")  # the first stage alone
     folder = tmp_path / "f"
     folder.mkdir()
     write(folder, "1.txt", "Lava flows\n\nLava reached the sea; lava cooled.\n")
