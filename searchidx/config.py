@@ -41,6 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
         "BM25 idf: fts5 (common words fall to ~0) or lucene (never below log 2).",
     ),
     Setting(
+        "count_repeats",
+        1,
+        "SEARCHIDX_COUNT_REPEATS",
+        "1: a word typed N times in a query weighs N times (query-term frequency); 0: once.",
+    ),
+    Setting(
         "proximity_weight",
         0.3,
         "SEARCHIDX_PROXIMITY_WEIGHT",

@@ -90,9 +90,10 @@ def count_repeats(q: wq.Query) -> wq.Query:
     Whoosh's ``normalize`` drops repeated subqueries, so "the war, the war crimes" would weigh
     "war" as much as "crimes".  Long, verbose topics repeat their subject (CISI, CACM), and
     counting the repeats, as SQLite FTS5 does (each is a phrase of its own), lifts them: this
-    is the query-term frequency of BM25 (linear, k3 = infinity).
+    is the query-term frequency of BM25 (linear, k3 = infinity).  Off (Q unchanged) when the
+    ``count_repeats`` setting is 0.
     """
-    if q.is_leaf():
+    if q.is_leaf() or not int(setting("count_repeats")):
         return q
     q = q.apply(count_repeats)
     if not isinstance(q, wq.Or) or q.boost != 1.0:

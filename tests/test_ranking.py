@@ -139,3 +139,9 @@ def test_feedback_expansion_finds_related_documents(tmp_path):
         assert [doc for doc, _ in engine.rank("volcano")] == ["c/a.txt"]
         expanded = [doc for doc, _ in engine.rank("volcano", expand=5)]
     assert expanded[:2] == ["c/a.txt", "c/b.txt"] and "c/c.txt" not in expanded
+
+
+def test_repeats_count_once_when_switched_off(monkeypatch):
+    monkeypatch.setenv("SEARCHIDX_COUNT_REPEATS", "0")
+    q = plain_query("war crimes: the war", build_schema(), 0.5)
+    assert {t.boost for t in q.leaves() if t.fieldname == "body"} == {1.0}
