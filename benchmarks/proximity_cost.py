@@ -75,11 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default="reuters", choices=("bbc", "reuters"))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--weight", default="0.3", help="proximity weight when on")
+    parser.add_argument("--corpora", type=Path, default=news.CORPORA, help="shared corpora folder")
     args = parser.parse_args(argv)
     folder = WORK / f"proximity-{args.corpus}"
     index = folder / "index"
     if not index.is_dir():
-        files = speed.prepare_input(args.corpus, news.load(args.corpus), folder / "input")
+        files = speed.prepare_input(
+            args.corpus, news.load(args.corpus, args.corpora), folder / "input"
+        )
         index_paths(index, files, rebuild=True)
     queries = [ours for ours, _ in speed.load_queries()]
     off = timed_queries(index, queries, "0", args.rounds)

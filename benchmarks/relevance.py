@@ -1,19 +1,23 @@
 """Measure searchidx's ranking against SQLite FTS5 (and tantivy) on judged test collections.
 
-For each collection (ADI, CISI, CACM, Cranfield; LISA on request) this converts the SMART files
-into docs.jsonl / topics.tsv / qrels.txt under benchmarks/work/<name>/ (see
-benchmarks/testcollections.py), produces a TREC run of the top 1000 documents per
-topic from each system, and scores the runs with nDCG@10, AP@1000 (MAP),
-P@10 and R@100 averaged over all judged topics (benchmarks/metrics.py).
+For each collection (ADI, CISI, CACM, Cranfield; LISA on request) and each conversion
+(testcollections.CONVERSIONS: ``full`` with keywords, authors and query titles, ``bare``
+without) this converts the SMART files into docs.jsonl / topics.tsv / qrels.txt under
+benchmarks/work/<name>-<conversion>/, produces a TREC run of the top 1000 documents per
+topic from each system, and scores the runs with nDCG@10, AP@1000 (MAP), P@10 and R@100
+averaged over all judged topics (benchmarks/metrics.py); searchidx is compared with the
+best peer by a paired randomization test.
 
-Systems:
+Systems (every peer gets the topic's words ORed, as they occur, repeats kept):
   searchidx  the CLI as a subprocess: `index --rebuild` then `batch --limit 1000`.
              Environment variables pass through, so settings the core reads
              from the environment can be varied without code changes.
   fts5       SQLite FTS5, tokenize='porter unicode61', columns (title, body),
-             ranked by bm25(t, 2.0, 1.0); the topic is an OR of its quoted words.
+             ranked by bm25(t, 2.0, 1.0).
   tantivy    optional (pip install tantivy): en_stem tokenizer, BM25, title
-             boosted 2.0, topic words ORed. Skipped if not importable.
+             boosted 2.0. Skipped if not importable.
+  whoosh     plain Whoosh: StemmingAnalyzer, stock BM25F, title boosted 2.0.
+  searchidx+prf  on request: searchidx with --expand 10.
 
 A system that fails (e.g. searchidx before the core exists) is reported as
 failed with its error line; the others still run.
@@ -21,6 +25,7 @@ failed with its error line; the others still run.
 Usage:
   python benchmarks/relevance.py
   python benchmarks/relevance.py --collections adi,cisi --out /tmp/rel.json
+  python benchmarks/relevance.py --collections adi,cisi,cacm,cranfield,lisa --markdown
 """
 
 from __future__ import annotations

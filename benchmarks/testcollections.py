@@ -25,6 +25,9 @@ abstracts are upper case with no authors, so ``body`` is the abstract alone; its
 queries come from LISA.QUE and its judgements from LISARJ.NUM, because LISA.REL
 is corrupt in our copy.
 
+That is the ``full`` conversion; ``bare`` (``load(..., conversion="bare")``) leaves out the
+keywords and authors and the query titles, so each collection is measured two fair ways.
+
 The known traps (see each corpus's PROVENANCE.md) are handled here: Cranfield's
 qrels number queries by their position in cran.qry, not by ``.I``; CACM's
 query.text ends with a bodiless ``.I 0`` sentinel and its qrels zero-pad query

@@ -66,7 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "rerank_depth",
-        100,
+        30,
         "SEARCHIDX_RERANK_DEPTH",
         "First-stage results re-ranked by proximity.",
     ),
