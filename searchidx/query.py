@@ -41,9 +41,9 @@ class _Parser(qparser.QueryParser):
 
 def _parser(schema, title_boost: float) -> qparser.QueryParser:
     parser = _Parser(None, schema, group=qparser.OrGroup)
-    parser.add_plugin(
-        qparser.MultifieldPlugin(list(TEXT_FIELDS), fieldboosts={"title": title_boost})
-    )
+    # A headline weight of 0 means no headline field: Whoosh divides by a term's boost.
+    fields = list(TEXT_FIELDS) if title_boost > 0 else [f for f in TEXT_FIELDS if f != "title"]
+    parser.add_plugin(qparser.MultifieldPlugin(fields, fieldboosts={"title": title_boost}))
     parser.add_plugin(qparser.PlusMinusPlugin())
     parser.remove_plugin_class(qparser.EveryPlugin)  # "*:*" would list the whole index
     return parser

@@ -145,3 +145,14 @@ def test_repeats_count_once_when_switched_off(monkeypatch):
     monkeypatch.setenv("SEARCHIDX_COUNT_REPEATS", "0")
     q = plain_query("war crimes: the war", build_schema(), 0.5)
     assert {t.boost for t in q.leaves() if t.fieldname == "body"} == {1.0}
+
+
+def test_a_headline_weight_of_zero_searches_the_article_only(tmp_path, monkeypatch):
+    folder = tmp_path / "z"
+    folder.mkdir()
+    write(folder, "1.txt", "Volcano erupts\n\nLava flows.\n")
+    index_paths(tmp_path / "ix", [folder])
+    monkeypatch.setenv("SEARCHIDX_TITLE_BOOST", "0")
+    with Engine(tmp_path / "ix") as engine:  # Whoosh divided by the zero boost
+        assert [h.id for h in engine.search("volcano lava").hits] == ["z/1.txt"]
+        assert [doc for doc, _ in engine.rank("volcano lava")] == ["z/1.txt"]
