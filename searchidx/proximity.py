@@ -2,10 +2,11 @@
 
 A BM25TP-style bonus (Rasolofo and Savoy, 2003): every two occurrences of different query
 words at most ``window`` positions apart add ``1 / distance**2`` to an accumulator of each
-word (only words that are neighbours in the query's list of distinct words, with
-``proximity_span`` 1, as in the sequential dependence model: with every pair, the filler
-words of long topics pair up too, and CISI and LISA lost 0.01 nDCG@10); each accumulator is saturated like a term frequency (``ranking.bm25_tf``) and weighted
-by the word's idf, and the sum, times ``weight``, is added to the first-stage score::
+word.  Only words that are neighbours in the query's list of distinct words pair up
+(``proximity_span`` 1, as in the sequential dependence model): with every pair, the filler
+words of long topics pair up too, and CISI and LISA lost 0.01 nDCG@10.  Each accumulator is
+saturated like a term frequency (``ranking.bm25_tf``) and weighted by the word's idf, and the
+sum, times ``weight``, is added to the first-stage score::
 
     bonus(d) = weight * sum_t idf(t) * bm25_tf(acc_t(d), dl, avgdl, k1, b)
 
@@ -13,7 +14,9 @@ Only the first ``depth`` candidates are re-scored, with positions read from Whoo
 postings of the ``body`` field (one matcher per query word, skipped to each candidate), so
 the cost is bounded by depth x words whatever the number of matches.  The bonus is never
 negative, so the re-scored candidates stay above the rest and the rest keep their order:
-proximity only re-orders, it never adds or removes a result.
+proximity only re-orders, it never adds or removes a result.  Positions count indexed
+words, so they depend on the analyzer: re-measure ``proximity_window`` if stopwords come to
+keep their positions.
 """
 
 from __future__ import annotations
