@@ -1,19 +1,23 @@
 """Measure searchidx's ranking against SQLite FTS5 (and tantivy) on judged test collections.
 
-For each collection (ADI, CISI, CACM, Cranfield; LISA on request) this converts the SMART files
-into docs.jsonl / topics.tsv / qrels.txt under benchmarks/work/<name>/ (see
-benchmarks/testcollections.py), produces a TREC run of the top 1000 documents per
-topic from each system, and scores the runs with nDCG@10, AP@1000 (MAP),
-P@10 and R@100 averaged over all judged topics (benchmarks/metrics.py).
+For each collection (ADI, CISI, CACM, Cranfield; LISA on request) and each conversion
+(testcollections.CONVERSIONS: ``full`` with keywords, authors and query titles, ``bare``
+without) this converts the SMART files into docs.jsonl / topics.tsv / qrels.txt under
+benchmarks/work/<name>-<conversion>/, produces a TREC run of the top 1000 documents per
+topic from each system, and scores the runs with nDCG@10, AP@1000 (MAP), P@10 and R@100
+averaged over all judged topics (benchmarks/metrics.py); searchidx is compared with the
+best peer by a paired randomization test.
 
-Systems:
+Systems (every peer gets the topic's words ORed, as they occur, repeats kept):
   searchidx  the CLI as a subprocess: `index --rebuild` then `batch --limit 1000`.
              Environment variables pass through, so settings the core reads
              from the environment can be varied without code changes.
   fts5       SQLite FTS5, tokenize='porter unicode61', columns (title, body),
-             ranked by bm25(t, 2.0, 1.0); the topic is an OR of its quoted words.
+             ranked by bm25(t, 2.0, 1.0).
   tantivy    optional (pip install tantivy): en_stem tokenizer, BM25, title
-             boosted 2.0, topic words ORed. Skipped if not importable.
+             boosted 2.0. Skipped if not importable.
+  whoosh     plain Whoosh: StemmingAnalyzer, stock BM25F, title boosted 2.0.
+  searchidx+prf  on request: searchidx with --expand 10.
 
 A system that fails (e.g. searchidx before the core exists) is reported as
 failed with its error line; the others still run.
@@ -21,6 +25,7 @@ failed with its error line; the others still run.
 Usage:
   python benchmarks/relevance.py
   python benchmarks/relevance.py --collections adi,cisi --out /tmp/rel.json
+  python benchmarks/relevance.py --collections adi,cisi,cacm,cranfield,lisa --markdown
 """
 
 from __future__ import annotations
@@ -47,11 +52,12 @@ from benchmarks import metrics  # noqa: E402
 from benchmarks import testcollections as colls  # noqa: E402
 
 REPO = Path(ROOT)
-CORPORA = REPO.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("SEARCHIDX_CORPORA") or REPO.parent / "shared" / "corpora")
 WORK = REPO / "benchmarks" / "work"
 DEFAULT_OUT = REPO / "benchmarks" / "results" / "relevance.json"
 LIMIT = 1000
-SYSTEMS = ("searchidx", "searchidx+prf", "fts5", "tantivy")
+SYSTEMS = ("searchidx", "fts5", "tantivy", "whoosh")  # searchidx+prf on request
+PEERS = ("fts5", "tantivy", "whoosh")
 WORD = re.compile(r"\w+")
 
 
@@ -60,8 +66,13 @@ class SystemFailed(Exception):
 
 
 def query_words(text: str) -> list[str]:
-    """Return the distinct lower-cased words of TEXT, in order."""
-    return list(dict.fromkeys(w.lower() for w in WORD.findall(text)))
+    """Return the lower-cased words of TEXT, in order, repeats kept.
+
+    Every peer gets the topic's words as they occur and treats repeats its own way: FTS5
+    scores each as a phrase of its own (query-term frequency, worth +0.04 nDCG@10 to it on
+    CISI's long topics), Whoosh's parser drops them, tantivy sums its clauses.
+    """
+    return [w.lower() for w in WORD.findall(text)]
 
 
 def read_topics(path: Path) -> dict[str, str]:
@@ -191,20 +202,56 @@ def run_tantivy(files: dict[str, Path], workdir: Path, run_path: Path) -> dict[s
     return {"index_s": t1 - t0, "search_s": time.perf_counter() - t1}
 
 
+def run_whoosh(files: dict[str, Path], workdir: Path, run_path: Path) -> dict[str, float]:
+    """Index into a plain Whoosh index (StemmingAnalyzer, stock BM25F) and rank the topics."""
+    from whoosh import fields, qparser
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.filedb.filestore import RamStorage
+
+    docs = read_docs(files["docs"])
+    topics = read_topics(files["topics"])
+    t0 = time.perf_counter()
+    schema = fields.Schema(
+        id=fields.ID(stored=True),
+        title=fields.TEXT(analyzer=StemmingAnalyzer()),
+        body=fields.TEXT(analyzer=StemmingAnalyzer()),
+    )
+    index = RamStorage().create_index(schema)
+    writer = index.writer()
+    for d in docs:
+        writer.add_document(id=d["id"], title=d.get("title", ""), body=d.get("body", ""))
+    writer.commit()
+    t1 = time.perf_counter()
+    parser = qparser.MultifieldParser(
+        ["title", "body"], schema, fieldboosts={"title": 2.0}, group=qparser.OrGroup
+    )
+    results = {}
+    with index.searcher() as searcher:  # BM25F(B=0.75, K1=1.2), Whoosh's default
+        for qid, text in topics.items():
+            words = query_words(text)  # only \w+ words: no query syntax left
+            hits = searcher.search(parser.parse(" ".join(words)), limit=LIMIT) if words else []
+            results[qid] = [(hit["id"], float(hit.score)) for hit in hits]
+    write_run(run_path, results, "whoosh")
+    return {"index_s": t1 - t0, "search_s": time.perf_counter() - t1}
+
+
 RUNNERS = {
     "searchidx": run_searchidx,
     "searchidx+prf": run_searchidx_prf,
     "fts5": run_fts5,
     "tantivy": run_tantivy,
+    "whoosh": run_whoosh,
 }
 
 
 # --- driver
 
 
-def evaluate_collection(name: str, corpora: Path, systems: list[str]) -> dict:
-    coll = colls.load(name, corpora)
-    workdir = WORK / name
+def evaluate_collection(
+    name: str, corpora: Path, systems: list[str], conversion: str = "full"
+) -> dict:
+    coll = colls.load(name, corpora, conversion)
+    workdir = WORK / f"{name}-{conversion}"
     files = colls.write(coll, workdir)
     qrels = metrics.read_qrels(files["qrels"])
     judged = metrics.judged_topics(qrels)
@@ -239,15 +286,21 @@ def evaluate_collection(name: str, corpora: Path, systems: list[str]) -> dict:
         report["systems"][system] = entry
     comparison = compare(report["systems"])
     if comparison:
-        report["searchidx_vs_fts5"] = comparison
+        report["searchidx_vs_best_peer"] = comparison
     return report
 
 
 def compare(systems: dict) -> dict | None:
-    """Return searchidx/FTS5 ratios and paired randomization p-values, per metric."""
-    a, b = systems.get("searchidx", {}), systems.get("fts5", {})
-    if a.get("status") != "ok" or b.get("status") != "ok":
+    """Return ratios and paired randomization p-values of searchidx against the best peer.
+
+    The best peer is the one with the highest nDCG@10 on this collection and conversion.
+    """
+    a = systems.get("searchidx", {})
+    peers = [p for p in PEERS if systems.get(p, {}).get("status") == "ok"]
+    if a.get("status") != "ok" or not peers:
         return None
+    best = max(peers, key=lambda p: systems[p]["metrics"]["nDCG@10"])
+    b = systems[best]
     ratio, p_value = {}, {}
     for m in metrics.METRICS:
         ratio[m] = a["metrics"][m] / b["metrics"][m] if b["metrics"][m] else float("nan")
@@ -255,16 +308,17 @@ def compare(systems: dict) -> dict | None:
             {q: v[m] for q, v in a["per_query"].items()},
             {q: v[m] for q, v in b["per_query"].items()},
         )
-    return {"ratio": ratio, "p_value": p_value}
+    diff = {m: a["metrics"][m] - b["metrics"][m] for m in metrics.METRICS}
+    return {"peer": best, "difference": diff, "ratio": ratio, "p_value": p_value}
 
 
 def format_table(results: dict) -> str:
-    head = f"{'collection':<10} {'system':<16}" + "".join(f"{m:>9}" for m in metrics.METRICS)
+    head = f"{'collection':<20} {'system':<16}" + "".join(f"{m:>9}" for m in metrics.METRICS)
     head += f"{'index s':>9}{'search s':>9}  topics"
     lines = [head, "-" * len(head)]
     for name, rep in results.items():
         for system, entry in rep["systems"].items():
-            row = f"{name:<10} {system:<16}"
+            row = f"{name:<20} {system:<16}"
             if entry["status"] == "ok":
                 row += "".join(f"{entry['metrics'][m]:>9.4f}" for m in metrics.METRICS)
                 row += f"{entry['index_s']:>9.2f}{entry['search_s']:>9.2f}"
@@ -272,18 +326,49 @@ def format_table(results: dict) -> str:
             else:
                 row += f"  failed: {entry['error']}"
             lines.append(row)
-        comparison = rep.get("searchidx_vs_fts5")
+        comparison = rep.get("searchidx_vs_best_peer")
         if comparison:
             lines.append(
-                f"{name:<10} {'searchidx/fts5':<16}"
-                + "".join(f"{comparison['ratio'][m]:>9.3f}" for m in metrics.METRICS)
+                f"{name:<20} {'- ' + comparison['peer']:<16}"
+                + "".join(f"{comparison['difference'][m]:>+9.4f}" for m in metrics.METRICS)
             )
             lines.append(
-                f"{name:<10} {'  paired p':<16}"
+                f"{name:<20} {'  paired p':<16}"
                 + "".join(f"{comparison['p_value'][m]:>9.3f}" for m in metrics.METRICS)
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def format_markdown(results: dict) -> str:
+    """Return a README table per conversion: nDCG@10 / MAP of every system, margin, p-value."""
+    out = []
+    for conv in colls.CONVERSIONS:
+        cells = {k: v for k, v in results.items() if k.endswith("/" + conv)}
+        if not cells:
+            continue
+        systems = list(next(iter(cells.values()))["systems"])
+        out.append(f"`{conv}` ({colls.CONVERSIONS[conv].about}): nDCG@10 / MAP\n")
+        out.append("| collection | " + " | ".join(systems) + " | margin over best peer (p) |")
+        out.append("|---|" + "---:|" * (len(systems) + 1))
+        for key, rep in cells.items():
+            row = [f"{key.split('/')[0]} ({rep['judged_topics']})"]
+            for system in systems:
+                e = rep["systems"][system]
+                row.append(
+                    f"{e['metrics']['nDCG@10']:.4f} / {e['metrics']['AP@1000']:.4f}"
+                    if e["status"] == "ok"
+                    else "failed"
+                )
+            c = rep.get("searchidx_vs_best_peer")
+            row.append(
+                f"{c['difference']['nDCG@10']:+.4f} ({c['p_value']['nDCG@10']:.3f}) vs {c['peer']}"
+                if c
+                else ""
+            )
+            out.append("| " + " | ".join(row) + " |")
+        out.append("")
+    return "\n".join(out)
 
 
 def versions() -> dict[str, str]:
@@ -328,13 +413,21 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(SYSTEMS),
         help="comma-separated subset of: " + ", ".join(SYSTEMS),
     )
+    parser.add_argument(
+        "--conversions",
+        default=",".join(colls.CONVERSIONS),
+        help="comma-separated, from: " + ", ".join(colls.CONVERSIONS),
+    )
+    parser.add_argument("--markdown", action="store_true", help="also print README tables")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
     parser.add_argument("--corpora", type=Path, default=CORPORA, help="folder holding the corpora")
     args = parser.parse_args(argv)
 
     names = [n.strip() for n in args.collections.split(",") if n.strip()]
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    convs = [c.strip() for c in args.conversions.split(",") if c.strip()]
     bad = [n for n in names if n not in colls.SPECS] + [s for s in systems if s not in RUNNERS]
+    bad += [c for c in convs if c not in colls.CONVERSIONS]
     if bad:
         parser.error(f"unknown collection or system: {', '.join(bad)}")
     if not args.corpora.is_dir():
@@ -346,11 +439,15 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.corpora / colls.SPECS[name].folder).is_dir():
             print(f"skipped {name}: {args.corpora / colls.SPECS[name].folder} not found")
             continue
-        started = time.perf_counter()
-        results[name] = evaluate_collection(name, args.corpora, systems)
-        print(f"{name}: done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        for conv in [c for c in convs if c in colls.conversions_of(name)]:
+            started = time.perf_counter()
+            results[f"{name}/{conv}"] = evaluate_collection(name, args.corpora, systems, conv)
+            took = time.perf_counter() - started
+            print(f"{name}/{conv}: done in {took:.1f}s", file=sys.stderr)
 
     print(format_table(results), end="")
+    if args.markdown:
+        print(format_markdown(results))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -362,8 +459,11 @@ def main(argv: list[str] | None = None) -> int:
             "relevance": "binary; averages over topics with at least one relevant document,"
             " topics with nothing retrieved count as 0",
             "p_value": "two-sided paired randomization test over topics, 10,000 trials,"
-            " searchidx vs fts5",
-            "fts5": "tokenize='porter unicode61', bm25(t, 2.0, 1.0), OR of quoted words",
+            " searchidx vs the best peer by nDCG@10",
+            "conversions": {k: v.about for k, v in colls.CONVERSIONS.items()},
+            "fts5": "tokenize='porter unicode61', bm25(t, 2.0, 1.0), OR of quoted words"
+            " (repeats kept)",
+            "whoosh": "StemmingAnalyzer, BM25F (k1=1.2, b=0.75), title boost 2.0, OR of words",
             "tantivy": "en_stem tokenizer, BM25 (k1=1.2, b=0.75), title boost 2.0, OR of words",
         },
         "collections": results,

@@ -25,6 +25,9 @@ abstracts are upper case with no authors, so ``body`` is the abstract alone; its
 queries come from LISA.QUE and its judgements from LISARJ.NUM, because LISA.REL
 is corrupt in our copy.
 
+That is the ``full`` conversion; ``bare`` (``load(..., conversion="bare")``) leaves out the
+keywords and authors and the query titles, so each collection is measured two fair ways.
+
 The known traps (see each corpus's PROVENANCE.md) are handled here: Cranfield's
 qrels number queries by their position in cran.qry, not by ``.I``; CACM's
 query.text ends with a bodiless ``.I 0`` sentinel and its qrels zero-pad query
@@ -82,6 +85,28 @@ SPECS: dict[str, Spec] = {
 DEFAULT = ("adi", "cisi", "cacm", "cranfield")
 
 
+@dataclass(frozen=True)
+class Conversion:
+    """One fair way to turn a collection into documents and topics."""
+
+    extras: bool  # keywords (.K) and authors (.A) appended to the body
+    query_title: bool  # a query's .T (CISI only) in front of its .W
+    about: str
+
+
+#: ``full``: everything a reader of the record sees; ``bare``: title + abstract, and the
+#: query's text alone (as issue 13's table).  The defaults are chosen on the mean over both.
+CONVERSIONS: dict[str, Conversion] = {
+    "full": Conversion(True, True, "body = abstract + keywords + authors; query = .T + .W"),
+    "bare": Conversion(False, False, "body = abstract only; query = .W only"),
+}
+
+
+def conversions_of(name: str) -> tuple[str, ...]:
+    """Return the conversions that differ for collection NAME (LISA has no extras or titles)."""
+    return ("full",) if name == "lisa" else tuple(CONVERSIONS)
+
+
 def read_smart(path: Path) -> list[tuple[str, dict[str, list[str]]]]:
     """Return the records of a SMART dot-marker file as (id, {field: [texts]})."""
     records: list[tuple[str, dict[str, list[list[str]]]]] = []
@@ -111,16 +136,16 @@ def _join(*parts: str) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def _document(rid: str, f: dict[str, list[str]]) -> dict[str, str]:
+def _document(rid: str, f: dict[str, list[str]], extras: bool = True) -> dict[str, str]:
     title = " ".join(f.get("T", []))
     abstract = " ".join(f.get("W", []))
-    keywords = " ".join(f.get("K", []))
-    authors = "; ".join(a for a in f.get("A", []) if a)
+    keywords = " ".join(f.get("K", [])) if extras else ""
+    authors = "; ".join(a for a in f.get("A", []) if a) if extras else ""
     return {"id": str(int(rid)), "title": title, "body": _join(abstract, keywords, authors)}
 
 
-def _query_text(f: dict[str, list[str]]) -> str:
-    return _squash(" ".join(f.get("T", []) + f.get("W", [])))
+def _query_text(f: dict[str, list[str]], title: bool = True) -> str:
+    return _squash(" ".join((f.get("T", []) if title else []) + f.get("W", [])))
 
 
 def _read_pairs(path: Path, cranfield: bool) -> dict[str, dict[str, int]]:
@@ -191,9 +216,10 @@ def _lisa_qrels(path: Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
-def load(name: str, corpora: Path) -> Collection:
-    """Parse collection NAME from the CORPORA folder and check its counts."""
+def load(name: str, corpora: Path, conversion: str = "full") -> Collection:
+    """Parse collection NAME from the CORPORA folder as CONVERSION and check its counts."""
     spec = SPECS[name]
+    conv = CONVERSIONS[conversion]
     folder = corpora / spec.folder
     notes: list[str] = []
     if name == "lisa":
@@ -201,17 +227,19 @@ def load(name: str, corpora: Path) -> Collection:
         queries = _lisa_queries(folder / spec.queries_file)
         notes.append("qrels from LISARJ.NUM (LISA.REL is corrupt in this copy)")
     else:
-        docs = [_document(rid, f) for rid, f in read_smart(folder / spec.docs_file)]
+        docs = [_document(rid, f, conv.extras) for rid, f in read_smart(folder / spec.docs_file)]
         queries = read_smart(folder / spec.queries_file)
     if name == "cacm" and queries and queries[-1][0] == "0" and not queries[-1][1]:
         queries.pop()  # the `.I 0` sentinel that ends query.text
         notes.append("dropped the .I 0 sentinel at the end of query.text")
     if name == "cranfield":
         # cranqrel numbers queries 1..225 by position; the .I numbers have gaps.
-        all_topics = {str(i): _query_text(f) for i, (_, f) in enumerate(queries, 1)}
+        all_topics = {
+            str(i): _query_text(f, conv.query_title) for i, (_, f) in enumerate(queries, 1)
+        }
         notes.append("query ids are ordinal positions in cran.qry, not .I numbers")
     else:
-        all_topics = {str(int(rid)): _query_text(f) for rid, f in queries}
+        all_topics = {str(int(rid)): _query_text(f, conv.query_title) for rid, f in queries}
 
     if name == "lisa":
         qrels = _lisa_qrels(folder / spec.qrels_file)

@@ -425,8 +425,9 @@ def stats(as_json, index_dir):
 @click.option("--tag", default="searchidx", show_default=True, help="Run tag (last column).")
 @click.option(
     "--expand",
-    default=0,
-    show_default=True,
+    default=lambda: int(setting("feedback_terms")),
+    envvar=envvar("feedback_terms"),
+    show_envvar=True,
     type=click.IntRange(0, 100),
     help="Add N feedback words from each topic's top 10 documents (pseudo-relevance feedback).",
 )

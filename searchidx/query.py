@@ -20,6 +20,7 @@ import threading
 from whoosh import qparser
 from whoosh import query as wq
 
+from . import ranking
 from .analysis import WORD, NewsAnalyzer, stem_prefix
 from .errors import QueryError
 from .pasted import tidy, uses_fields
@@ -67,9 +68,9 @@ def _parser(schema, title_boost: float) -> qparser.QueryParser:
 
 def _new_parser(schema, title_boost: float) -> qparser.QueryParser:
     parser = _Parser(None, schema, group=qparser.OrGroup)
-    parser.add_plugin(
-        qparser.MultifieldPlugin(list(TEXT_FIELDS), fieldboosts={"title": title_boost})
-    )
+    # A headline weight of 0 means no headline field: Whoosh divides by a term's boost.
+    fields = list(TEXT_FIELDS) if title_boost > 0 else [f for f in TEXT_FIELDS if f != "title"]
+    parser.add_plugin(qparser.MultifieldPlugin(fields, fieldboosts={"title": title_boost}))
     parser.add_plugin(qparser.PlusMinusPlugin())
     parser.remove_plugin_class(qparser.EveryPlugin)  # "*:*" would list the whole index
     return parser
@@ -158,7 +159,7 @@ def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Qu
         errors = _errors(parsed)
         if not errors:
             _check_values(parsed, schema)
-            return _negations_exclude(parsed).normalize()
+            return ranking.count_repeats(_negations_exclude(parsed)).normalize()
     except Exception as exc:  # Whoosh raises bare exceptions for values it cannot read
         errors = [str(exc)]
     if not uses_fields(text, QUERY_FIELDS):
@@ -169,7 +170,8 @@ def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Qu
 def plain_query(text: str, schema, title_boost: float) -> wq.Query:
     """Return the ranked query for natural-language TEXT: its words, no operators."""
     words = " ".join(w.lower() for w in _WORDS.findall(text))
-    return _parser(schema, title_boost).parse(words).normalize()
+    parsed = _parser(schema, title_boost).parse(words, normalize=False)
+    return ranking.count_repeats(parsed).normalize()
 
 
 def check_expansions(q: wq.Query, reader, limit: int = MAX_EXPANSION) -> None:

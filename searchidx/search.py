@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, UnlimitedCollector
 
 from . import collapse as collapsing
-from . import datesort, fastpath, ranking, spelling, storage, timeline
+from . import datesort, fastpath, proximity, ranking, spelling, storage, timeline
 from .budget import Budget, BudgetCollector
 from .config import setting
 from .counting import Recorder, matching_docs
@@ -151,11 +151,20 @@ class Engine:
         budget = Budget()
         groups = facet_names(searcher.schema) if facets else []
         start, stop = (page - 1) * page_size, page * page_size
+        # Relevance: rank enough for the proximity stage to re-order the first results.
+        depth = 0 if sort == "date" else _depth()
         found = None if sort == "date" else fastpath.try_run(searcher, q, narrow, budget)
         if found is not None:
-            segments, ranking_of = found.segments, found.top
+            segments, first_stage = found.segments, found.top
         else:
-            segments, ranking_of = _whoosh_search(searcher, q, narrow, sort, groups, budget, stop)
+            segments, first_stage = _whoosh_search(
+                searcher, q, narrow, sort, groups, budget, max(stop, depth)
+            )
+
+        def ranking_of(n: int) -> list[tuple[int, float]]:
+            first = first_stage(max(n, depth))
+            return proximity.rerank(searcher, q, first) if depth else first[:n]
+
         ranked = ranking_of(stop)  # [(global docnum, score)], best first
         matched = total = sum(len(docs) for _, docs in segments)
         counts = count_values(segments, groups, int(setting("facet_values")))
@@ -205,19 +214,29 @@ class Engine:
             collapsed=folded is not None,
         )
 
-    def rank(self, text: str, limit: int = 1000, expand: int = 0) -> list[tuple[str, float]]:
+    def rank(
+        self, text: str, limit: int = 1000, expand: int | None = None
+    ) -> list[tuple[str, float]]:
         """Return the (id, score) of the best LIMIT documents for natural-language TEXT.
 
-        EXPAND > 0 adds that many feedback words from the first results (ranking.expand).
+        EXPAND > 0 adds that many feedback words from the first results (ranking.expand);
+        None reads the ``feedback_terms`` setting.
         """
+        expand = int(setting("feedback_terms")) if expand is None else expand
         searcher = self._current()
         q = plain_query(text, searcher.schema, self.title_boost)
         q = ranking.expand(searcher, q, expand)
+        depth = _depth()
+        wanted = max(limit, depth)
         found = fastpath.try_run(searcher, q, None, None)
         if found is not None:
-            return [(searcher.stored_fields(d)["id"], s) for d, s in found.top(limit)]
-        results = searcher.search(q, limit=limit)
-        return [(hit["id"], float(hit.score or 0.0)) for hit in results]
+            first = found.top(wanted)
+        else:
+            first = [
+                (hit.docnum, float(hit.score or 0.0)) for hit in searcher.search(q, limit=wanted)
+            ]
+        ranked = proximity.rerank(searcher, q, first) if depth else first
+        return [(searcher.stored_fields(d)["id"], s) for d, s in ranked[:limit]]
 
     def _suggest(self, query: str, searcher) -> str | None:
         """Return QUERY with unknown words replaced by close index words, or None."""
@@ -344,6 +363,11 @@ def _whoosh_search(searcher, q, narrow, sort, groups, budget, limit):
         return pairs(collect(n, False)[1], n)
 
     return segments, ranking_of
+
+
+def _depth() -> int:
+    """Return how many first-stage results the proximity stage re-orders (0 when it is off)."""
+    return int(setting("rerank_depth")) if float(setting("proximity_weight")) > 0 else 0
 
 
 def _applied(**filters) -> dict[str, str]:

@@ -14,7 +14,7 @@ from searchidx import Engine, index_paths
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_ID = "seeds/000_a20da12f17ca7dba.txt"
-# SEARCHIDX_CORPORA points elsewhere (e.g. from a git worktree one level deeper).
+# SEARCHIDX_CORPORA points elsewhere (e.g. from a git worktree, where ../shared is not there).
 CORPORA = Path(os.environ.get("SEARCHIDX_CORPORA") or ROOT.parent / "shared" / "corpora")
 
 

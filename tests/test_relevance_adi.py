@@ -56,3 +56,11 @@ def test_fts5_baseline_ranks_adi_above_the_floor(adi, tmp_path):
     relevance.run_fts5(files, tmp_path, run_path)
     scores = check_run(coll, run_path, "fts5")
     assert scores["nDCG@10"] > NDCG_FLOOR, scores
+
+
+def test_plain_whoosh_baseline_ranks_adi_above_the_floor(adi, tmp_path):
+    coll, files = adi
+    run_path = tmp_path / "run.txt"
+    relevance.run_whoosh(files, tmp_path, run_path)
+    scores = check_run(coll, run_path, "whoosh")
+    assert scores["nDCG@10"] > NDCG_FLOOR, scores

@@ -33,6 +33,24 @@ def test_document_body_is_abstract_keywords_then_authors():
     assert doc == {"id": "7", "title": "T", "body": "abstract\n\nkw\n\nSmith; Jones"}
 
 
+def test_bare_conversion_leaves_out_keywords_authors_and_query_titles():
+    record = {"T": ["T"], "W": ["abstract"], "K": ["kw"], "A": ["Smith"]}
+    assert colls._document("7", record, extras=False)["body"] == "abstract"
+    assert colls._query_text({"T": ["Title"], "W": ["text"]}, title=False) == "text"
+    assert colls._query_text({"T": ["Title"], "W": ["text"]}) == "Title text"
+
+
+@pytest.mark.corpus
+def test_cisi_bare_topics_are_the_query_text_alone():
+    corpus("cisi")
+    full, bare = colls.load("cisi", CORPORA), colls.load("cisi", CORPORA, "bare")
+    assert set(full.topics) == set(bare.topics) and full.qrels == bare.qrels
+    assert sum(full.topics[q] != bare.topics[q] for q in full.topics) > 10  # titled queries
+    assert all(full.topics[q].endswith(bare.topics[q]) for q in full.topics)
+    assert len(full.docs) == len(bare.docs)
+    assert all(len(b["body"]) <= len(f["body"]) for f, b in zip(full.docs, bare.docs))
+
+
 def need(name):
     corpus(name)  # skips the test when the corpus is absent
     return colls.load(name, CORPORA)
