@@ -12,7 +12,10 @@ FILLER = " ".join(f"filler{i}" for i in range(30))
 
 @pytest.fixture
 def near_far(tmp_path):
-    """Two articles with the same words the same number of times: near, and far apart."""
+    """Two articles with the same words the same number of times: near, and far apart.
+
+    They are near-copies of one story (searchidx.duplicates), so searches show every copy.
+    """
     folder = tmp_path / "p"
     folder.mkdir()
     # "far" comes first in the first stage: it is indexed first and ties keep that order.
@@ -42,15 +45,15 @@ def test_query_words_are_the_positive_body_words():
 def test_near_words_move_a_result_up_in_search_and_rank(near_far, monkeypatch):
     monkeypatch.setenv("SEARCHIDX_PROXIMITY_WEIGHT", "0")
     with Engine(near_far) as engine:
-        assert [h.id for h in engine.search("volcano eruption").hits][:2] == [
+        assert [h.id for h in engine.search("volcano eruption", collapse=False).hits][:2] == [
             "p/1far.txt",
             "p/2near.txt",
         ]
     monkeypatch.setenv("SEARCHIDX_PROXIMITY_WEIGHT", "0.3")  # the default
     with Engine(near_far) as engine:
-        searched = [h.id for h in engine.search("volcano eruption").hits]
+        searched = [h.id for h in engine.search("volcano eruption", collapse=False).hits]
         ranked = [doc for doc, _ in engine.rank("volcano eruption")]
-        by_date = engine.search("volcano eruption", sort="date").total
+        by_date = engine.search("volcano eruption", sort="date", collapse=False).total
     assert searched == ranked == ["p/2near.txt", "p/1far.txt", "p/3other.txt"]
     assert by_date == 3
 
