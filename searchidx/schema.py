@@ -5,6 +5,7 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import NewsAnalyzer
+from .lexicon import words_field
 
 #: Fields searched by free words, and the ones a query may name with ``field:value``.
 TEXT_FIELDS = ("title", "body")
@@ -32,4 +33,6 @@ def build_schema(stemmer: str = "porter") -> Schema:
         year=ID(sortable=True),  # of the date, for counting and filtering by year
         url=ID(stored=True),
         position=STORED(),
+        # Real words (unstemmed) of title and body, for did-you-mean and completion (lexicon.py).
+        words=words_field(),
     )

@@ -24,7 +24,8 @@ from .documents import Document, Hit, SearchResult
 from .errors import QueryError
 from .facets import build_filter, count_values, facet_names
 from .indexer import recorded_files
-from .query import check_expansions, parse_query, plain_query, word_spans
+from .lexicon import LexiconCache
+from .query import check_expansions, parse_query, plain_query
 from .snippets import highlight_parts, make_snippet, match_spec
 
 SORTS = ("relevance", "date")
@@ -70,6 +71,7 @@ class Engine:
         self._searcher = None
         self.weighting = ranking.weighting()
         self.title_boost = float(setting("title_boost"))
+        self._lexicons = LexiconCache()  # the real words of the index, per generation
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -157,7 +159,9 @@ class Engine:
                 _hit(hit.fields(), float(hit.score or 0.0), snippet_of)
                 for hit in results[(page - 1) * page_size : page * page_size]
             ]
-            suggestion = self._suggest(query, searcher) if total < page_size else None
+            suggestion = (
+                self._suggest(query, searcher, total, narrow) if total < page_size else None
+            )
         return SearchResult(
             query=query,
             total=total,
@@ -183,32 +187,17 @@ class Engine:
             results = searcher.search(q, limit=limit)
             return [(hit["id"], float(hit.score or 0.0)) for hit in results]
 
-    def _suggest(self, query: str, searcher) -> str | None:
-        """Return QUERY with unknown words replaced by close index words, or None."""
-        reader = searcher.reader()
-        analyzer = searcher.schema["body"].analyzer
-        changed = False
-        pieces = []
-        last = 0
-        for start, end in word_spans(query):
-            word = query[start:end]
-            terms = [t.text for t in analyzer(word)]
-            if not terms or any(
-                reader.doc_frequency(field, t) for field in ("title", "body") for t in terms
-            ):
-                continue
-            if any(c.isdigit() for c in word) or len(terms) != 1:
-                continue
-            replacement = spelling.correct(searcher, word, terms[0], analyzer.stemmer)
-            if replacement:
-                pieces.append(query[last:start])
-                pieces.append(replacement)
-                last = end
-                changed = True
-        if not changed:
-            return None
-        pieces.append(query[last:])
-        return "".join(pieces)
+    def _suggest(self, query: str, searcher, found: int = 0, narrow=None) -> str | None:
+        """Return QUERY with misspelt words replaced by likelier index words, or None."""
+        return spelling.suggest(
+            searcher,
+            query,
+            found,
+            self._lexicons,
+            self.title_boost,
+            narrow,
+            int(setting("max_query_length")),
+        )
 
     # -- documents ------------------------------------------------------------------------
 
