@@ -13,7 +13,8 @@ In memory, ``Lexicon`` holds the words of one generation as a sorted list with a
 array of document counts (built from each segment's term list, cached per segment:
 segments never change), so a prefix is a binary search and the most common completions a
 partial sort, and ``near`` finds the words within two edits of a word with ``rapidfuzz``'s
-compiled edit distance over the words of similar length only.
+compiled edit distance over the words of similar length only.  numpy and rapidfuzz
+are imported on first use, so commands that need neither start as fast as before.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ import bisect
 import threading
 from collections import OrderedDict
 
-import numpy as np
-from rapidfuzz.distance import OSA
-from rapidfuzz.process import extract
 from whoosh.fields import FieldType
 from whoosh.formats import Existence
 
@@ -54,7 +52,7 @@ def surface(word: str) -> str | None:
 class Lexicon:
     """The words of one generation of the index, sorted, with their document counts."""
 
-    def __init__(self, words: list[str], counts: np.ndarray):
+    def __init__(self, words: list[str], counts):
         self.words = words
         self.counts = counts
         self._by_length: dict[int, list[int]] | None = None
@@ -74,6 +72,8 @@ class Lexicon:
         hi = bisect.bisect_left(self.words, prefix + "\U0010ffff")
         if lo >= hi:
             return []
+        import numpy as np  # loaded on first use: commands that complete nothing start faster
+
         span = self.counts[lo:hi]
         if len(span) > limit:
             top = np.argpartition(-span, limit - 1)[:limit]
@@ -89,6 +89,9 @@ class Lexicon:
         Edits are optimal-string-alignment distance (a swap of neighbours is one edit).
         Only words whose length differs by at most MAX_EDITS are compared.
         """
+        from rapidfuzz.distance import OSA
+        from rapidfuzz.process import extract
+
         by_length = self._lengths()
         found = []
         for length in range(max(1, len(word) - max_edits), len(word) + max_edits + 1):
@@ -158,6 +161,8 @@ def _segment_key(leaf) -> tuple:
 
 
 def _merge(parts: list[dict[str, int]]) -> Lexicon:
+    import numpy as np
+
     if len(parts) == 1:
         merged = parts[0]
     else:

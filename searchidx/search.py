@@ -17,15 +17,17 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, UnlimitedCollector
 from whoosh.query import Every
 
-from . import ranking, spelling, storage
+from . import completion, export, ranking, related, spelling, storage
+from .completion import Suggestions
 from .config import setting
 from .counting import Recorder, matching_docs
 from .documents import Document, Hit, SearchResult
 from .errors import QueryError
 from .facets import build_filter, count_values, facet_names
 from .indexer import recorded_files
-from .lexicon import LexiconCache
+from .lexicon import LexiconCache, has_words
 from .query import check_expansions, parse_query, plain_query
+from .related import Related
 from .snippets import highlight_parts, make_snippet, match_spec
 
 SORTS = ("relevance", "date")
@@ -264,6 +266,54 @@ class Engine:
                 "newest_date": newest.isoformat() if isinstance(newest, datetime) else None,
             }
         return info
+
+    # -- discovery: completion, related articles, exports -------------------------------
+
+    def complete(self, text: str) -> Suggestions:
+        """Return completions of TEXT's last word and headlines that match TEXT so far."""
+        with self._lock:
+            searcher = self._current()
+            reader = searcher.reader()
+            lexicon = self._lexicons.lexicon(reader) if has_words(reader) else None
+            return completion.complete(searcher, lexicon, text[: int(setting("max_query_length"))])
+
+    def similar(self, doc_id: str, limit: int = related.MAX_RELATED) -> list[Related] | None:
+        """Return up to LIMIT articles related to DOC_ID, best first; None for an unknown id."""
+        with self._lock:
+            return related.similar(self._current(), doc_id, limit)
+
+    def export(
+        self,
+        query: str,
+        limit: int | None = None,
+        sort: str = "relevance",
+        *,
+        source: str | None = None,
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
+        year: str | int | None = None,
+    ) -> list[dict]:
+        """Return the rows (export.COLUMNS) of the first LIMIT matches of QUERY, in order.
+
+        Raises QueryError for a query that cannot be parsed or a bad sort or limit.
+        """
+        largest = int(setting("export_limit"))
+        limit = largest if limit is None else limit
+        _check_page(1, 1, sort)
+        if not isinstance(limit, int) or not 1 <= limit <= largest:
+            raise QueryError(f"an export holds from 1 to {largest:,} rows (got {limit!r})")
+        with self._lock:
+            searcher = self._current()
+            q = parse_query(
+                query, searcher.schema, self.title_boost, int(setting("max_query_length"))
+            )
+            check_expansions(q, searcher.reader())
+            narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
+            sortedby = "date" if sort == "date" else None
+            results = searcher.search(
+                q, limit=limit, sortedby=sortedby, reverse=sortedby is not None, filter=narrow
+            )
+            return export.rows(results)
 
 
 def _applied(**filters) -> dict[str, str]:
