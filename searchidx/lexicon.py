@@ -20,9 +20,11 @@ are imported on first use, so commands that need neither start as fast as before
 from __future__ import annotations
 
 import bisect
+import struct
 import threading
 from collections import OrderedDict
 
+from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.fields import FieldType
 from whoosh.formats import Existence
 
@@ -142,15 +144,60 @@ class LexiconCache:
         if words is None:
             words = {}
             if FIELD in leaf.schema:
-                for text, info in leaf.iter_field(FIELD):
-                    word = text.decode("utf-8") if isinstance(text, bytes) else text
-                    words[word] = info.doc_frequency()
+                words = _raw_words(leaf)
+                if words is None:
+                    words = {}
+                    for text, info in leaf.iter_field(FIELD):
+                        word = text.decode("utf-8") if isinstance(text, bytes) else text
+                        words[word] = info.doc_frequency()
             self._segments[key] = words
             while len(self._segments) > _SEGMENTS_KEPT:
                 self._segments.popitem(last=False)
         else:
             self._segments.move_to_end(key)
         return words
+
+
+_LENGTHS = struct.Struct("!ii")  # a record of Whoosh's term table: key length, value length
+_DOCS = struct.Struct("!I")  # a W3 term info: flags (B), weight (f), then documents (I)
+_DOCS_AT = 5
+
+
+def _raw_words(leaf) -> dict[str, int] | None:
+    """Return {word: documents} of LEAF's words field read straight from its term table.
+
+    Whoosh's own ``iter_field`` decodes a whole TermInfo object per term (about 5 us);
+    reading the table's records (length pair, field number + word, term info) in one pass
+    takes a fifth of that, which is what a cold start of did-you-mean waits for.  This
+    knows the W3 codec's layout; for any other codec it returns None (``iter_field`` then).
+    """
+    try:
+        terms = leaf._terms
+        table = terms._tindex
+        number = terms._fieldmap[FIELD]
+        if not isinstance(terms, W3TermsReader):
+            return None
+    except (AttributeError, KeyError):
+        return None
+    field_key = struct.pack("!H", number)
+    start = table.closest_key_pos(field_key)
+    if start is None:
+        return {}
+    data = table.dbfile.get(start, table.endofdata - start)
+    words: dict[str, int] = {}
+    pos, end = 0, len(data)
+    unpack_lengths, unpack_docs = _LENGTHS.unpack_from, _DOCS.unpack_from
+    while pos < end:
+        key_length, value_length = unpack_lengths(data, pos)
+        key_at = pos + 8
+        if data[key_at : key_at + 2] != field_key:
+            break  # the next field's terms
+        value_at = key_at + key_length
+        words[data[key_at + 2 : value_at].decode("utf-8")] = unpack_docs(data, value_at + _DOCS_AT)[
+            0
+        ]
+        pos = value_at + value_length
+    return words
 
 
 def _segment_key(leaf) -> tuple:
