@@ -32,3 +32,21 @@ def test_field_lengths_are_whooshs_own(tmp_path, articles):
                 expected = whoosh_fixes._original_doc_field_length(perdoc, docnum, field, 7)
                 assert perdoc.doc_field_length(docnum, field, 7) == expected
         assert perdoc.doc_field_length(0, "body") > 0
+
+
+def test_an_open_engine_sees_merged_segments_once(tmp_path):
+    """Searcher.refresh() must not add back the segments a merge replaced (fix 3)."""
+    from searchidx import Engine, index_paths
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "0.txt").write_text("Title 0\n\nzebra alpha\n")
+    index_paths(tmp_path / "index", [folder])
+    with Engine(tmp_path / "index") as engine:
+        for n in range(1, 15):  # one run per file: Whoosh merges the small segments
+            (folder / f"{n}.txt").write_text(f"Title {n}\n\nzebra beta {n}\n")
+            index_paths(tmp_path / "index", [folder])
+            assert engine.doc_count() == n + 1
+            assert engine.search("zebra").total == n + 1
+        index_paths(tmp_path / "index", [folder / "0.txt"], rebuild=True)
+        assert engine.doc_count() == 1 and engine.search("zebra").total == 1
