@@ -89,34 +89,66 @@ class Lexicon:
         """Return (word, edits, documents) of each other word within MAX_EDITS of WORD.
 
         Edits are optimal-string-alignment distance (a swap of neighbours is one edit).
-        Only words whose length differs by at most MAX_EDITS are compared.
+        Only words whose length differs by at most MAX_EDITS can be that close, and only
+        those whose letter counts differ by at most 2 x MAX_EDITS (one edit changes them by
+        two at most): that test runs over arrays for a whole length at once, and the edit
+        distance is computed for the few words that pass it.
         """
+        import numpy as np
         from rapidfuzz.distance import OSA
-        from rapidfuzz.process import extract
 
-        by_length = self._lengths()
+        wanted = np.asarray(_letter_counts([word])[0], dtype=np.int16)
         found = []
         for length in range(max(1, len(word) - max_edits), len(word) + max_edits + 1):
-            ids = by_length.get(length)
-            if not ids:
+            bucket = self._bucket(length)
+            if bucket is None:
                 continue
-            choices = [self.words[i] for i in ids] if self._index is None else self._index[length]
-            for candidate, edits, position in extract(
-                word, choices, scorer=OSA.distance, score_cutoff=max_edits, limit=None
-            ):
-                if candidate != word:
-                    found.append((candidate, int(edits), int(self.counts[ids[position]])))
+            ids, counts = bucket
+            close = np.flatnonzero(np.abs(counts - wanted).sum(axis=1) <= 2 * max_edits)
+            for i in ids[close].tolist():
+                candidate = self.words[i]
+                edits = OSA.distance(word, candidate, score_cutoff=max_edits)
+                if edits <= max_edits and candidate != word:
+                    found.append((candidate, edits, int(self.counts[i])))
         return found
 
-    def _lengths(self) -> dict[int, list[int]]:
+    def _bucket(self, length: int):
+        """Return (word ids, letter counts) of the words of LENGTH, made on first use."""
         if self._by_length is None:
             by_length: dict[int, list[int]] = {}
             for i, w in enumerate(self.words):
                 by_length.setdefault(len(w), []).append(i)
-            # The word lists per length, made once: rapidfuzz then only walks them.
-            self._index = {n: [self.words[i] for i in ids] for n, ids in by_length.items()}
             self._by_length = by_length
-        return self._by_length
+            self._index = {}
+        if length not in self._index:
+            import numpy as np
+
+            ids = self._by_length.get(length)
+            if not ids:
+                self._index[length] = None
+            else:
+                counts = _letter_counts([self.words[i] for i in ids]).astype(np.int16)
+                self._index[length] = (np.asarray(ids, dtype=np.int64), counts)
+        return self._index[length]
+
+
+def _letter_counts(words: list[str]):
+    """Return a (words x 27) array: how often each of a-z, and any other character, occurs.
+
+    All the words have the same length.  Lumping every other character into one column
+    can only make two words look closer, so the test in ``near`` never drops a true match.
+    """
+    import numpy as np
+
+    length = len(words[0])
+    codes = np.array(words, dtype=f"<U{length}").view(np.uint32).reshape(len(words), length)
+    letters = codes.astype(np.int64) - ord("a")
+    letters[(letters < 0) | (letters > 25)] = 26
+    counts = np.zeros((len(words), 27), dtype=np.uint8)
+    rows = np.arange(len(words))
+    for column in range(length):
+        counts[rows, letters[:, column]] += 1
+    return counts
 
 
 class LexiconCache:

@@ -76,3 +76,16 @@ def test_the_lexicon_follows_new_segments_and_rebuilds(tmp_path, desk_index):
         index_paths(desk_index, [more], rebuild=True)  # the desk is gone from the index
         assert engine.complete("electi").words == []
         assert engine.complete("zeppel").words[0]["documents"] == 1
+
+
+@pytest.mark.parametrize("typed", ["elction", "ballts", "xqzj", "arcadee", "néws", "tally", "a1"])
+def test_near_finds_exactly_what_comparing_every_word_finds(desk_index, typed):
+    from rapidfuzz.distance import OSA
+
+    lexicon = _lexicon(desk_index)
+    every = sorted(
+        (w, OSA.distance(typed, w), lexicon.count(w))
+        for w in lexicon.words
+        if w != typed and OSA.distance(typed, w) <= 2
+    )
+    assert sorted(lexicon.near(typed)) == every
