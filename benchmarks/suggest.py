@@ -11,6 +11,7 @@ Per corpus (BBC and Reuters by default; ``--corpora bbc,reuters,20ng``), in one 
   deletion, insertion, substitution or swap that makes it a non-word): the latency of the
   correction and the share corrected back to the word, from the real words (this branch)
   against the stems (the method before it, still used for indexes without the field);
+* ``Engine.similar`` (the related list of an article page) for 50 random articles;
 * the same prefix completions from SQLite FTS5 over an unstemmed, ``detail=none`` copy of
   the text (its cheapest word index) through ``fts5vocab``, and that table's size: ratios.
 
@@ -138,14 +139,29 @@ def fixed_searches(engine: Engine) -> dict:
     return out
 
 
-def completion(engine: Engine, prefixes: list[str]) -> dict:
+def completion(engine: Engine, lexicon, prefixes: list[str]) -> dict:
+    """Time Engine.complete (words and headlines) and the word completions alone."""
     engine.complete(prefixes[0])
     times = [timed(engine.complete, p, rounds=3)[1] for p in prefixes]
+    lasts = [p.split()[-1] for p in prefixes]
+    alone = [timed(lexicon.completions, p, 8, rounds=3)[1] for p in lasts]
     return {
         "p50_ms": round(percentile(times, 50), 3),
         "p95_ms": round(percentile(times, 95), 3),
+        "words_p50_ms": round(percentile(alone, 50), 3),
+        "words_p95_ms": round(percentile(alone, 95), 3),
         "prefixes": len(prefixes),
     }
+
+
+def related(engine: Engine, n: int = 50) -> dict:
+    """Time Engine.similar (the article page's related list) for N documents."""
+    reader = engine._current().reader()
+    rng = random.Random(SEED)
+    ids = [reader.stored_fields(d)["id"] for d in rng.sample(range(reader.doc_count_all()), n)]
+    engine.similar(ids[0])
+    times = [timed(engine.similar, doc_id)[1] for doc_id in ids]
+    return {"p50_ms": round(percentile(times, 50), 2), "p95_ms": round(percentile(times, 95), 2)}
 
 
 def fts5_words(db: Path, docs: list[dict], prefixes: list[str]) -> dict:
@@ -195,9 +211,10 @@ def bench(name: str, docs: list[dict], work: Path, args, compare: bool = True) -
             "cold_load_ms": round(load_ms, 1),
         }
         typos, prefixes = workload(lexicon, args.typos, args.prefixes)
-        out["complete"] = completion(engine, prefixes)
+        out["complete"] = completion(engine, lexicon, prefixes)
         out["did_you_mean_words"] = did_you_mean(engine, typos)
         out["searches_words"] = fixed_searches(engine)
+        out["related"] = related(engine)
     if compare:
         plain = build(work / name / "plain", inputs, args.jobs, words=False)
         out["build_plain"] = plain
@@ -209,8 +226,8 @@ def bench(name: str, docs: list[dict], work: Path, args, compare: bool = True) -
             out["did_you_mean_stems"] = did_you_mean(engine, typos)
             out["searches_stems"] = fixed_searches(engine)
         out["fts5_words"] = fts5_words(work / name / "fts5.db", docs, prefixes)
-        out["complete"]["fts5_ratio"] = round(
-            out["complete"]["p50_ms"] / out["fts5_words"]["p50_ms"], 3
+        out["complete"]["words_fts5_ratio"] = round(
+            out["complete"]["words_p50_ms"] / out["fts5_words"]["p50_ms"], 3
         )
     shutil.rmtree(work / name)
     return out
@@ -225,10 +242,12 @@ def fmt_table(rows: list[dict]) -> str:
         "build x",
         "lexicon load ms",
         "complete p50/p95 ms",
-        "FTS5 p50 ms",
+        "words only p50/p95 ms",
+        "FTS5 words p50/p95 ms",
         "dym words p50/p95 ms",
         "dym stems p50/p95 ms",
-        "fixed words/stems",
+        "typos fixed words/stems",
+        "related p50/p95 ms",
     )
     lines = [" | ".join(header), " | ".join("---" for _ in header)]
     for r in rows:
@@ -245,12 +264,16 @@ def fmt_table(rows: list[dict]) -> str:
                     f"{cost['build_ratio']:.2f}" if cost else "-",
                     f"{r['lexicon']['cold_load_ms']:.0f}",
                     f"{r['complete']['p50_ms']:.2f}/{r['complete']['p95_ms']:.2f}",
-                    f"{r['fts5_words']['p50_ms']:.2f}" if "fts5_words" in r else "-",
+                    f"{r['complete']['words_p50_ms']:.3f}/{r['complete']['words_p95_ms']:.3f}",
+                    f"{r['fts5_words']['p50_ms']:.3f}/{r['fts5_words']['p95_ms']:.3f}"
+                    if "fts5_words" in r
+                    else "-",
                     f"{words['p50_ms']:.2f}/{words['p95_ms']:.2f}",
                     f"{stems['p50_ms']:.1f}/{stems['p95_ms']:.1f}" if stems else "-",
                     f"{words['corrected']:.0%}/{stems['corrected']:.0%}"
                     if stems
                     else f"{words['corrected']:.0%}/-",
+                    f"{r['related']['p50_ms']:.1f}/{r['related']['p95_ms']:.1f}",
                 ]
             )
         )
