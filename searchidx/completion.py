@@ -19,6 +19,11 @@ from .query import word_spans
 
 MAX_WORDS = 8
 MAX_HEADLINES = 5
+#: Headlines wait for this many letters of the last word and look for its most common
+#: completions only: "s" stands for thousands of title words, and the OR of their posting
+#: lists cost 225 ms at the 95th percentile on 170k Reuters articles.
+HEADLINE_PREFIX = 3
+HEADLINE_ENDINGS = 3
 
 
 @dataclass
@@ -59,6 +64,9 @@ def complete(
         for word, documents in lexicon.completions(fold(typed[-1]), words):
             found.words.append({"text": head + word, "word": word, "documents": documents})
             endings.append(word)
+        if len(typed[-1]) < HEADLINE_PREFIX or not endings:
+            return found
+        endings = endings[:HEADLINE_ENDINGS]
         typed = typed[:-1]
     required = [wq.Term("title", t) for t in _title_terms(typed, stemmer)]
     if endings:

@@ -68,7 +68,7 @@ def test_escape_closes_and_enter_then_submits_what_was_typed(page):
 
 def test_a_headline_option_opens_the_article(page):
     page.goto("/")
-    page.keyboard.type("metal sl")
+    page.keyboard.type("metal slu")
     page.wait_for_selector("#q-suggestions .headline")
     words = page.locator("#q-suggestions .word").count()
     for _ in range(words + 1):

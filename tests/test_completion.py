@@ -37,13 +37,17 @@ def test_the_last_word_is_completed_most_common_first(desk_index):
 
 def test_headlines_hold_the_earlier_words_and_a_completion(desk_index):
     with Engine(desk_index) as engine:
-        found = engine.complete("metal sl")
+        found = engine.complete("metal slu")
         assert {h["id"] for h in found.headlines} == {"games/slug-a", "games/slug-b"}
         # A space after the last word: nothing to complete, the headlines hold every word.
         spaced = engine.complete("arcade ")
         assert spaced.words == []
         assert "games/arcade-revival" in {h["id"] for h in spaced.headlines}
         assert engine.complete("").to_dict() == {"query": "", "words": [], "headlines": []}
+        # Two letters stand for too many words: completions only, no headlines yet.
+        short = engine.complete("metal sl")
+        assert [w["word"] for w in short.words] == ["slug"] and short.headlines == []
+        assert engine.complete("metal zzz").headlines == []  # nothing completes "zzz"
 
 
 def test_api_suggest(client):
