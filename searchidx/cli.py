@@ -12,6 +12,8 @@ from . import __version__, storage
 from .analysis import STEMMERS
 from .config import envvar, help_text, setting
 from .errors import SearchidxError
+from .export import FORMATS
+from .export import lines as export_lines
 from .indexer import IndexSummary, Progress, index_paths
 from .ingest.csvfile import parse_csv_map
 from .search import SORTS, Engine
@@ -322,6 +324,15 @@ def _print_facets(result) -> None:
 @click.option("--all-copies", is_flag=True, help="List the copies of each story shown.")
 @click.option("--no-collapse", is_flag=True, help="Show every copy of a story as a result.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (see README).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", *FORMATS)),
+    default="text",
+    show_default=True,
+    help="csv or jsonl: every match (up to --limit if given, else the export limit), "
+    "one row each, with the full text.",
+)
 @index_option
 def query(
     query,
@@ -336,6 +347,7 @@ def query(
     all_copies,
     no_collapse,
     as_json,
+    fmt,
     index_dir,
 ):
     """Search the index and print ranked results with snippets, and counts by source and year.
@@ -349,6 +361,21 @@ def query(
 
         searchidx query troops --from 2020-01 --timeline
     """
+    if fmt in FORMATS:
+        explicit = click.get_current_context().get_parameter_source("limit")
+        _export(
+            index_dir,
+            query,
+            limit if explicit == ParameterSource.COMMANDLINE else None,
+            fmt,
+            sort=sort,
+            source=source,
+            year=year,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        return
+    as_json = as_json or fmt == "json"
     with _engine(index_dir) as engine:
         result = engine.search(
             query,
@@ -369,6 +396,45 @@ def query(
             click.echo("")
             click.echo(histogram(result.timeline))
     if not result.hits:
+        sys.exit(EXIT_NO_RESULTS)
+
+
+def _export(index_dir, query, limit, fmt, **options) -> None:
+    with _engine(index_dir) as engine:
+        rows = engine.export(query, limit, **options)
+    out = click.get_text_stream("stdout")
+    for line in export_lines(rows, fmt):
+        out.write(line)
+    if not rows:
+        sys.exit(EXIT_NO_RESULTS)
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.option("--limit", "-n", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--json", "as_json", is_flag=True, help="Print the related articles as JSON.")
+@index_option
+def similar(doc_id, limit, as_json, index_dir):
+    """Print the articles most like document DOC_ID (from its key terms), without its copies.
+
+    searchidx similar seeds/000_a20da12f17ca7dba.txt --json
+    """
+    with _engine(index_dir) as engine:
+        found = engine.similar(doc_id, limit)
+    if found is None:
+        fail(f"no document with id {doc_id!r} in {index_dir}", EXIT_NO_RESULTS)
+    if as_json:
+        click.echo(
+            json.dumps({"id": doc_id, "related": [r.to_dict() for r in found]}, ensure_ascii=False)
+        )
+    else:
+        for n, item in enumerate(found, start=1):
+            meta = [item.date.strftime("%Y-%m-%d") if item.date else None, item.source or None]
+            click.echo(f"{n}. {item.title or item.id}")
+            click.echo("   " + " · ".join([*(m for m in meta if m), item.id]))
+        if not found:
+            click.echo(f"No related articles for {doc_id!r}.")
+    if not found:
         sys.exit(EXIT_NO_RESULTS)
 
 

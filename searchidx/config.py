@@ -80,6 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_page_size", 100, None, "Largest page size a caller may ask for."),
     Setting("max_results", 10_000, None, "Deepest result a page may reach (page x page size)."),
     Setting("max_query_length", 1_000, None, "Longest query string accepted, in characters."),
+    Setting("export_limit", 10_000, None, "Most matches one CSV or JSON Lines export holds."),
+    Setting("feed_entries", 20, None, "Newest matches in a results page's Atom feed."),
     Setting("facet_values", 20, None, "Most values listed for each facet (sources, years)."),
     Setting(
         "posting_cache_mb",

@@ -145,6 +145,7 @@ def _fields(doc: Document, fileinfo: str, schema_names: set[str]) -> dict:
         # article (see ranking.py); the stored body stays the article text alone.
         "body": f"{doc.title}\n\n{doc.body}" if doc.title else doc.body,
         "_stored_body": doc.body,
+        "words": f"{doc.title}\n\n{doc.body}" if doc.title else doc.body,
         "source": doc.source,
         "url": doc.url,
         "position": doc.position,

@@ -7,6 +7,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import NewsAnalyzer
 from .duplicates import NO_STORY, SIGNATURE_BYTES
+from .lexicon import words_field
 from .urls import UrlTokenizer
 
 #: Fields searched by free words, and the ones a query may name with ``field:value``.
@@ -40,4 +41,6 @@ def build_schema(stemmer: str = "porter") -> Schema:
         # text's MinHash signature, as columns (per-document arrays; nothing is indexed).
         story=COLUMN(columns.NumericColumn("q", default=NO_STORY)),
         minhash=COLUMN(columns.FixedBytesColumn(SIGNATURE_BYTES, default=bytes(SIGNATURE_BYTES))),
+        # Real words (unstemmed) of title and body, for did-you-mean and completion (lexicon.py).
+        words=words_field(),
     )

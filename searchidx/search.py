@@ -17,15 +17,19 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, UnlimitedCollector
 
 from . import collapse as collapsing
-from . import datesort, fastpath, proximity, ranking, spelling, storage, timeline
+from . import completion, datesort, export, fastpath, proximity, ranking, related
+from . import spelling, storage, timeline
 from .budget import Budget, BudgetCollector
+from .completion import Suggestions
 from .config import setting
 from .counting import Recorder, matching_docs
 from .documents import Copy, Document, Hit, SearchResult
 from .errors import QueryError
 from .facets import build_filter, count_values, facet_names
 from .indexer import recorded_files
-from .query import check_expansions, parse_query, plain_query, word_spans
+from .lexicon import LexiconCache, has_words
+from .query import check_expansions, parse_query, plain_query
+from .related import Related
 from .snippets import highlight_parts, make_snippet, match_spec
 
 SORTS = ("relevance", "date")
@@ -81,6 +85,7 @@ class Engine:
         self._searchers: dict[int, object] = {}
         self.weighting = ranking.weighting()
         self.title_boost = float(setting("title_boost"))
+        self._lexicons = LexiconCache()  # the real words of the index, per generation
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -197,7 +202,9 @@ class Engine:
                 hit.copies = [
                     _copy(searcher.stored_fields(d)) for d in folded.copies.get(docnum, ())
                 ]
-        suggestion = self._suggest(query, searcher) if matched < page_size else None
+        suggestion = (
+            self._suggest(query, searcher, matched, narrow) if matched < page_size else None
+        )
         return SearchResult(
             query=query,
             total=total,
@@ -238,32 +245,17 @@ class Engine:
         ranked = proximity.rerank(searcher, q, first) if depth else first
         return [(searcher.stored_fields(d)["id"], s) for d, s in ranked[:limit]]
 
-    def _suggest(self, query: str, searcher) -> str | None:
-        """Return QUERY with unknown words replaced by close index words, or None."""
-        reader = searcher.reader()
-        analyzer = searcher.schema["body"].analyzer
-        changed = False
-        pieces = []
-        last = 0
-        for start, end in word_spans(query):
-            word = query[start:end]
-            terms = [t.text for t in analyzer(word)]
-            if not terms or any(
-                reader.doc_frequency(field, t) for field in ("title", "body") for t in terms
-            ):
-                continue
-            if any(c.isdigit() for c in word) or len(terms) != 1:
-                continue
-            replacement = spelling.correct(searcher, word, terms[0], analyzer.stemmer)
-            if replacement:
-                pieces.append(query[last:start])
-                pieces.append(replacement)
-                last = end
-                changed = True
-        if not changed:
-            return None
-        pieces.append(query[last:])
-        return "".join(pieces)
+    def _suggest(self, query: str, searcher, found: int = 0, narrow=None) -> str | None:
+        """Return QUERY with misspelt words replaced by likelier index words, or None."""
+        return spelling.suggest(
+            searcher,
+            query,
+            found,
+            self._lexicons,
+            self.title_boost,
+            narrow,
+            int(setting("max_query_length")),
+        )
 
     # -- documents ------------------------------------------------------------------------
 
@@ -323,6 +315,47 @@ class Engine:
             "undated": undated,
         }
         return info
+
+    # -- discovery: completion, related articles, exports -------------------------------
+
+    def complete(self, text: str) -> Suggestions:
+        """Return completions of TEXT's last word and headlines that match TEXT so far."""
+        searcher = self._current()
+        reader = searcher.reader()
+        lexicon = self._lexicons.lexicon(reader) if has_words(reader) else None
+        return completion.complete(searcher, lexicon, text[: int(setting("max_query_length"))])
+
+    def similar(self, doc_id: str, limit: int = related.MAX_RELATED) -> list[Related] | None:
+        """Return up to LIMIT articles related to DOC_ID, best first; None for an unknown id."""
+        return related.similar(self._current(), doc_id, limit)
+
+    def export(
+        self,
+        query: str,
+        limit: int | None = None,
+        sort: str = "relevance",
+        *,
+        source: str | None = None,
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
+        year: str | int | None = None,
+    ) -> list[dict]:
+        """Return the rows (export.COLUMNS) of the first LIMIT matches of QUERY, in order.
+
+        Raises QueryError for a query that cannot be parsed or a bad sort or limit.
+        """
+        largest = int(setting("export_limit"))
+        limit = largest if limit is None else limit
+        _check_page(1, 1, sort)
+        if not isinstance(limit, int) or not 1 <= limit <= largest:
+            raise QueryError(f"an export holds from 1 to {largest:,} rows (got {limit!r})")
+        searcher = self._current()
+        q = parse_query(query, searcher.schema, self.title_boost, int(setting("max_query_length")))
+        check_expansions(q, searcher.reader())
+        narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
+        sortedby = datesort.newest_first() if sort == "date" else None
+        results = searcher.search(q, limit=limit, sortedby=sortedby, filter=narrow)
+        return export.rows(results)
 
 
 def _whoosh_search(searcher, q, narrow, sort, groups, budget, limit):

@@ -1,6 +1,6 @@
 """Small, documented corrections to Whoosh, applied once when ``searchidx.storage`` is imported.
 
-Both concern ``W3PerDocReader``, the reader of a segment's per-document data, and neither
+The first two concern ``W3PerDocReader``, the reader of a segment's per-document data, and neither
 changes what it returns; they are worth reporting upstream (whoosh-reloaded).
 
 1. ``W3PerDocReader.has_column`` asks the file system whether a field's column file exists on
@@ -24,11 +24,19 @@ scored that document twice.  The first position is found as every later one is.
 ``Searcher.refresh`` iterates over it: a searcher opened on an empty index fails once
 documents arrive (a server started on the empty index that ``serve --watch`` fills).
 It returns an empty list, as a reader without segments should.
+
+5. ``Searcher.refresh()`` opens the new generation with ``FileIndex._reader(..., reuse=old)``,
+which adds every segment of the old reader that the new table of contents does not list back
+into the new reader.  After a merge (or a ``--rebuild``), a searcher kept open by the web
+server then reads the merged segment and the segments merged into it: 24 one-file runs
+under an open Engine showed 75 documents instead of 25.  The reused reader is only meant to
+lend its open segment readers, so it is passed on without its segment list.
 """
 
 from __future__ import annotations
 
 from whoosh.codec import whoosh3
+from whoosh.index import FileIndex
 from whoosh.matching import binary
 from whoosh.reading import EmptyReader
 from whoosh.util.numeric import byte_to_length
@@ -80,6 +88,32 @@ def _no_segments(self):
     return []
 
 
+class _Lender:
+    """An old reader seen by ``FileIndex._reader`` as a source of open segment readers only."""
+
+    def __init__(self, reader):
+        self._reader = reader
+
+    def segments(self):
+        return []  # the new table of contents alone says which segments are live
+
+    def leaf_readers(self):
+        return self._reader.leaf_readers()
+
+
+_original_reader = FileIndex.__dict__["_reader"].__func__
+
+
+def _reader(cls, storage, schema, segments, generation, reuse=None):
+    """Return a reader of SEGMENTS, reusing REUSE's open segment readers but not its list."""
+    return _original_reader(
+        cls, storage, schema, segments, generation, _Lender(reuse) if reuse else None
+    )
+
+
+_READER = classmethod(_reader)
+
+
 def apply() -> None:
     """Install the corrections (idempotent)."""
     for name, function in _FIXES.items():
@@ -87,6 +121,7 @@ def apply() -> None:
     for name, function in _MATCHER_FIXES.items():
         setattr(binary.AndNotMatcher, name, function)
     EmptyReader.segments = _no_segments
+    FileIndex._reader = _READER
 
 
 def applied() -> bool:
@@ -95,6 +130,7 @@ def applied() -> bool:
         EmptyReader.segments is _no_segments
         and all(getattr(whoosh3.W3PerDocReader, n) is f for n, f in _FIXES.items())
         and all(getattr(binary.AndNotMatcher, n) is f for n, f in _MATCHER_FIXES.items())
+        and FileIndex.__dict__["_reader"] is _READER
     )
 
 

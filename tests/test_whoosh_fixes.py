@@ -61,3 +61,21 @@ def test_engine_opened_on_an_empty_index_sees_documents_added_later(tmp_path, ar
         assert engine.search("valley").total == 0
         index_paths(index_dir, [articles])
         assert engine.search("valley").total == 2
+
+
+def test_an_open_engine_sees_merged_segments_once(tmp_path):
+    """Searcher.refresh() must not add back the segments a merge replaced (fix 5)."""
+    from searchidx import Engine, index_paths
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "0.txt").write_text("Title 0\n\nzebra alpha\n")
+    index_paths(tmp_path / "index", [folder])
+    with Engine(tmp_path / "index") as engine:
+        for n in range(1, 15):  # one run per file: Whoosh merges the small segments
+            (folder / f"{n}.txt").write_text(f"Title {n}\n\nzebra beta {n}\n")
+            index_paths(tmp_path / "index", [folder])
+            assert engine.doc_count() == n + 1
+            assert engine.search("zebra").total == n + 1
+        index_paths(tmp_path / "index", [folder / "0.txt"], rebuild=True)
+        assert engine.doc_count() == 1 and engine.search("zebra").total == 1

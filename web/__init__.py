@@ -18,6 +18,7 @@ SECURITY_HEADERS = {
     # No inline script or style anywhere: the page works with a strict policy.
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; "  # suggest.js asks /api/suggest
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",

@@ -7,7 +7,8 @@ Each view reads its arguments, makes one call on the engine and renders what com
 from __future__ import annotations
 
 import os
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -21,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from searchidx import IndexUnavailable, QueryError, QueryTimeout
+from searchidx import IndexUnavailable, QueryError, QueryTimeout, export
 from searchidx.config import setting
 from searchidx.search import SORTS
 
@@ -212,6 +213,7 @@ def document(doc_id: str):
         problem=problem,
         original=original,
         file_name=os.path.basename(doc.path),
+        related=engine().similar(doc.id) or [],
     )
 
 
@@ -244,3 +246,95 @@ def healthz():
     except IndexUnavailable as exc:
         return jsonify(status="unavailable", error=str(exc)), 503
     return jsonify(status="ok", documents=documents)
+
+
+# -- discovery: search as you type, related articles, feeds and exports ------------------
+
+#: Characters XML 1.0 forbids (control characters other than tab and newlines).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+
+
+@bp.app_template_filter("xmltext")
+def xmltext(value) -> str:
+    """Return VALUE as text without the control characters an XML document cannot hold."""
+    return _NOT_XML.sub("", str(value or ""))
+
+
+def _rfc3339(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+@bp.get("/api/suggest")
+def api_suggest():
+    """Return completions of the last word of ``q`` and headlines matching ``q`` so far."""
+    found = engine().complete(request.args.get("q", "")).to_dict()
+    for headline in found["headlines"]:
+        headline["href"] = url_for(".document", doc_id=headline["id"])
+    return jsonify(found)
+
+
+@bp.get("/api/similar/<path:doc_id>")
+def api_similar(doc_id: str):
+    """Return the articles related to DOC_ID (404 when there is no such article)."""
+    found = engine().similar(doc_id)
+    if found is None:
+        abort(404, description=f"There is no article with the id “{doc_id}” in this index.")
+    return jsonify(id=doc_id, related=[item.to_dict() for item in found])
+
+
+@bp.get("/api/export")
+def api_export():
+    """Stream every match of ``q`` (up to the export limit) as CSV or JSON Lines."""
+    fmt = request.args.get("format", "csv").strip() or "csv"
+    if fmt not in export.FORMATS:
+        raise QueryError(f"unknown format {fmt!r}: use one of {', '.join(export.FORMATS)}")
+    q = request.args.get("q", "")
+    if not q.strip():
+        raise QueryError("an export needs a query: add ?q=words")
+    found = engine().export(
+        q,
+        limit=_whole_number("limit", int(setting("export_limit"))),
+        sort=_sort(),
+        **_narrowed(_filters()),
+    )
+    return Response(
+        export.lines(found, fmt),
+        mimetype=EXPORT_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="searchidx-export.{fmt}"'},
+    )
+
+
+@bp.get("/search.atom")
+def feed():
+    """Return an Atom feed of the newest articles matching ``q``: a search as a news alert."""
+    q = request.args.get("q", "")
+    if not q.strip():
+        raise QueryError("a feed needs a query: add ?q=words")
+    filters = _filters()
+    result = engine().search(
+        q, page_size=int(setting("feed_entries")), sort="date", facets=False, **_narrowed(filters)
+    )
+    dates = [hit.date for hit in result.hits if hit.date]
+    updated = _rfc3339(max(dates)) if dates else _rfc3339(datetime.now(UTC))
+    entries = [
+        {
+            "title": hit.title or hit.id,
+            "href": url_for(".document", doc_id=hit.id, _external=True),
+            "original": hit.url if hit.url.startswith(("http://", "https://")) else None,
+            "updated": _rfc3339(hit.date) or updated,
+            "published": _rfc3339(hit.date),
+            "source": hit.source,
+            "summary": hit.snippet,
+        }
+        for hit in result.hits
+    ]
+    body = render_template(
+        "search.atom.xml",
+        q=q,
+        self_url=url_for(".feed", q=q, _external=True, **filters),
+        page_url=url_for(".search", q=q, sort="date", _external=True, **filters),
+        updated=updated,
+        entries=entries,
+    )
+    return Response(body, mimetype="application/atom+xml")

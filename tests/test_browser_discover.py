@@ -1,0 +1,120 @@
+"""Search as you type, the feed link and related articles in a real Chromium.
+
+Runs ``searchidx serve`` on the news desk of ``newsdesk.py`` and uses the ``browser`` fixture
+of ``test_browser`` (Debian's chromium; skipped without one, failing when CI is set).
+"""
+
+from __future__ import annotations
+
+import feedparser
+import pytest
+
+from searchidx import index_paths
+
+from .helpers import serving
+from .newsdesk import GAME_COPY_IDS, write_newsdesk
+from .test_browser import browser, watched_page  # noqa: F401  (browser: a fixture)
+
+
+@pytest.fixture(scope="module")
+def desk_server(tmp_path_factory):
+    base_dir = tmp_path_factory.mktemp("desk")
+    index_dir = base_dir / "index"
+    index_paths(index_dir, [write_newsdesk(base_dir)])
+    with serving(index_dir) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser, desk_server):  # noqa: F811
+    with watched_page(browser, desk_server, 1000, 760) as page:
+        yield page
+
+
+def _options(page):
+    return page.locator("#q-suggestions [role=option]")
+
+
+def test_type_arrow_down_enter_searches_the_completion(page):
+    page.goto("/")
+    box = page.locator("#q")
+    assert box.get_attribute("role") == "combobox"
+    assert box.get_attribute("aria-expanded") == "false"
+    page.keyboard.type("ele")
+    page.wait_for_selector("#q-suggestions:not([hidden])")
+    assert box.get_attribute("aria-expanded") == "true"
+    assert _options(page).first.inner_text() == "election"
+    page.keyboard.press("ArrowDown")
+    first = _options(page).first
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=election")
+    assert page.locator("li.hit").count() == 10
+    assert page.csp_errors == [] and page.dialogs == []
+
+
+def test_escape_closes_and_enter_then_submits_what_was_typed(page):
+    page.goto("/search?q=x")
+    page.fill("#q", "")
+    page.locator("#q").type("ballo")
+    page.wait_for_selector("#q-suggestions:not([hidden])")
+    page.keyboard.press("Escape")
+    assert page.locator("#q-suggestions").is_hidden()
+    assert page.locator("#q").get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=ballo")
+
+
+def test_a_headline_option_opens_the_article(page):
+    page.goto("/")
+    page.keyboard.type("metal slu")
+    page.wait_for_selector("#q-suggestions .headline")
+    words = page.locator("#q-suggestions .word").count()
+    for _ in range(words + 1):
+        page.keyboard.press("ArrowDown")
+    assert "Metal Slug" in page.locator("#q-suggestions [aria-selected=true]").inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/doc/games/slug-*")
+    assert page.locator("h1").inner_text() == "Metal Slug offers retro fun"
+
+
+def test_without_scripts_the_box_is_a_plain_form(browser, desk_server):  # noqa: F811
+    context = browser.new_context(base_url=desk_server, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        assert page.locator("#q").get_attribute("role") is None
+        page.locator("#q").type("ele")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search?q=ele")
+        assert page.locator("#q-suggestions").count() == 0
+    finally:
+        context.close()
+
+
+def test_the_feed_link_gives_a_valid_atom_feed(page):
+    page.goto("/search?q=election")
+    link = page.locator("a.feed")
+    assert link.is_visible()
+    href = link.get_attribute("href")
+    assert (
+        page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+        == href
+    )
+    answer = page.request.get(href)
+    feed = feedparser.parse(answer.body())
+    assert not feed.bozo and len(feed.entries) == 13
+    assert feed.entries[0].link.endswith("/doc/politics/hostile")
+
+
+def test_the_related_list_leads_to_another_article_not_a_copy(page):
+    page.goto(f"/doc/{GAME_COPY_IDS[0]}")
+    items = page.locator(".related li a")
+    assert items.count() >= 1
+    hrefs = items.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert f"/doc/{GAME_COPY_IDS[1]}" not in hrefs
+    items.first.click()
+    page.wait_for_url("**/doc/games/arcade-revival")
+    assert page.locator("h1").inner_text() == "Arcade shooters enjoy a revival"
+    assert page.csp_errors == []
