@@ -417,7 +417,10 @@ def _export(index_dir, query, limit, fmt, **options) -> None:
 def similar(doc_id, limit, as_json, index_dir):
     """Print the articles most like document DOC_ID (from its key terms), without its copies.
 
-    searchidx similar seeds/000_a20da12f17ca7dba.txt --json
+    Exit status: 0 with related articles, 1 with none (so on the shipped seeds, which hold
+    one article) or no such document.
+
+        searchidx similar seeds/000_a20da12f17ca7dba.txt --json
     """
     with _engine(index_dir) as engine:
         found = engine.similar(doc_id, limit)

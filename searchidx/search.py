@@ -17,8 +17,18 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, UnlimitedCollector
 
 from . import collapse as collapsing
-from . import completion, datesort, export, fastpath, proximity, ranking, related
-from . import spelling, storage, timeline
+from . import (
+    completion,
+    datesort,
+    export,
+    fastpath,
+    proximity,
+    ranking,
+    related,
+    spelling,
+    storage,
+    timeline,
+)
 from .budget import Budget, BudgetCollector
 from .completion import Suggestions
 from .config import setting
