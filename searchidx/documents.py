@@ -18,6 +18,7 @@ class Document:
     url: str = ""
     path: str = ""  # the source file
     position: int | None = None  # line or record number, for files holding many documents
+    language: str = ""  # ISO 639-1 code; detected at indexing when not given
 
     def to_dict(self) -> dict:
         """Return the JSON form of the document (``searchidx show --json``)."""
@@ -29,6 +30,7 @@ class Document:
             "url": self.url,
             "path": self.path,
             "position": self.position,
+            "language": self.language,
             "body": self.body,
         }
 
@@ -57,6 +59,7 @@ class Hit:
     #: The snippet as (text, is_match) segments, for front ends that mark matches their own way.
     snippet_parts: tuple[tuple[str, bool], ...] = ()
     position: int | None = None
+    language: str = ""
 
     def to_dict(self) -> dict:
         """Return the JSON form of the hit (the schema documented in README.md)."""
@@ -71,6 +74,7 @@ class Hit:
             "snippet": self.snippet,
             "snippet_html": self.snippet_html,
             "position": self.position,
+            "language": self.language,
         }
 
 

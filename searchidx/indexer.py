@@ -27,9 +27,11 @@ from whoosh.writing import CLEAR
 from . import storage
 from .config import setting
 from .counting import term_docs
+from .analysis import tag
 from .documents import Document
 from .errors import IngestError
 from .ingest import ReadOptions, Skipped, SourceFile, discover, is_streamed, iter_documents
+from .language import detect
 
 _SEP = "\x1f"
 _CHUNK = 1024 * 1024
@@ -103,15 +105,21 @@ def recorded_files(reader) -> dict[str, _FileState]:
 
 
 def _fields(doc: Document, fileinfo: str, schema_names: set[str]) -> dict:
+    body = f"{doc.title}\n\n{doc.body}" if doc.title else doc.body
+    language = doc.language or detect(body)
     fields = {
         "id": doc.id,
         "path": doc.path,
         "fileinfo": fileinfo,
-        "title": doc.title,
+        # Text fields carry their language to the analyzer (analysis.tag); the stored
+        # values are the text alone.
+        "title": tag(doc.title, language),
+        "_stored_title": doc.title,
         # The body is indexed with the headline in front, so one BM25 field sees the whole
         # article (see ranking.py); the stored body stays the article text alone.
-        "body": f"{doc.title}\n\n{doc.body}" if doc.title else doc.body,
+        "body": tag(body, language),
         "_stored_body": doc.body,
+        "language": language,
         "source": doc.source,
         "url": doc.url,
         "position": doc.position,

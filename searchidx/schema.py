@@ -8,9 +8,9 @@ from .analysis import NewsAnalyzer
 
 #: Fields searched by free words, and the ones a query may name with ``field:value``.
 TEXT_FIELDS = ("title", "body")
-QUERY_FIELDS = ("title", "body", "source", "date", "year", "url", "id")
+QUERY_FIELDS = ("title", "body", "source", "date", "year", "url", "id", "language")
 #: Fields counted by value for each result set (shown as filters).
-FACET_FIELDS = {"source": "source_facet", "year": "year"}
+FACET_FIELDS = {"source": "source_facet", "year": "year", "language": "language"}
 
 
 def build_schema(stemmer: str = "porter") -> Schema:
@@ -31,5 +31,7 @@ def build_schema(stemmer: str = "porter") -> Schema:
         source_facet=ID(sortable=True),
         year=ID(sortable=True),  # of the date, for counting and filtering by year
         url=ID(stored=True),
+        # ISO 639-1 code of the text's language (searchidx.language), for stemming and facets.
+        language=ID(stored=True, sortable=True),
         position=STORED(),
     )

@@ -24,6 +24,7 @@ from .documents import Document, Hit, SearchResult
 from .errors import QueryError
 from .facets import build_filter, count_values, facet_names
 from .indexer import recorded_files
+from .language import index_languages
 from .query import check_expansions, parse_query, plain_query, word_spans
 from .snippets import highlight_parts, make_snippet, match_spec
 
@@ -40,12 +41,13 @@ def _stored_document(fields: dict) -> Document:
         url=fields.get("url", ""),
         path=fields.get("path", ""),
         position=fields.get("position"),
+        language=fields.get("language", ""),
     )
 
 
 def _hit(fields: dict, score: float, snippet_of) -> Hit:
     """Return the plain Hit for a result's stored FIELDS, its snippet made by SNIPPET_OF."""
-    snippet = snippet_of(fields.get("body", ""))
+    snippet = snippet_of(fields.get("body", ""), language=fields.get("language"))
     return Hit(
         id=fields["id"],
         title=fields.get("title", ""),
@@ -58,6 +60,7 @@ def _hit(fields: dict, score: float, snippet_of) -> Hit:
         snippet_html=snippet.html,
         snippet_parts=snippet.parts,
         position=fields.get("position"),
+        language=fields.get("language", ""),
     )
 
 
@@ -127,7 +130,11 @@ class Engine:
         with self._lock:
             searcher = self._current()
             q = parse_query(
-                query, searcher.schema, self.title_boost, int(setting("max_query_length"))
+                query,
+                searcher.schema,
+                self.title_boost,
+                int(setting("max_query_length")),
+                index_languages(searcher.reader()),
             )
             check_expansions(q, searcher.reader())
             narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
@@ -178,7 +185,8 @@ class Engine:
         """
         with self._lock:
             searcher = self._current()
-            q = plain_query(text, searcher.schema, self.title_boost)
+            languages = index_languages(searcher.reader())
+            q = plain_query(text, searcher.schema, self.title_boost, languages)
             q = ranking.expand(searcher, q, expand)
             results = searcher.search(q, limit=limit)
             return [(hit["id"], float(hit.score or 0.0)) for hit in results]
@@ -242,12 +250,19 @@ class Engine:
             if not stored:
                 return None
             q = parse_query(
-                query, searcher.schema, self.title_boost, int(setting("max_query_length"))
+                query,
+                searcher.schema,
+                self.title_boost,
+                int(setting("max_query_length")),
+                index_languages(searcher.reader()),
             )
             check_expansions(q, searcher.reader())
             spec = match_spec(q, searcher.reader())
             stemmer = searcher.schema["body"].analyzer.stemmer
-        parts = {name: highlight_parts(stored.get(name, ""), spec, stemmer) for name in fields}
+        language = stored.get("language")
+        parts = {
+            name: highlight_parts(stored.get(name, ""), spec, stemmer, language) for name in fields
+        }
         return _stored_document(stored), parts
 
     def doc_count(self) -> int:
