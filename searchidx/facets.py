@@ -1,5 +1,8 @@
 """Facets: narrow a search to one source, a year or a date range, and count results by value.
 
+The language facet is listed only when the matches span two languages or more: one value
+would say nothing (the ``language`` of each hit is in its JSON either way).
+
 Filters are Whoosh ``filter=`` queries, so they restrict the results without touching the
 ranking.  The counts are taken over every match of the filtered query (not only the page
 shown), from the ``source_facet`` and ``year`` fields.
@@ -145,6 +148,8 @@ def count_values(segments, names, limit: int) -> dict[str, list[FacetValue]]:
                 for number, n in Counter(map(numbers.__getitem__, docs)).items():
                     tally[values[number]] += n
         found = [FacetValue(str(v), int(c)) for v, c in tally.items() if v not in (None, "", b"")]
+        if name == "language" and len(found) < 2:
+            continue
         if name == "year":
             found.sort(key=lambda f: f.value, reverse=True)
         else:

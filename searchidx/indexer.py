@@ -25,9 +25,9 @@ from stat import S_ISREG
 from whoosh.writing import CLEAR
 
 from . import storage
+from .analysis import tag
 from .config import setting
 from .counting import term_docs
-from .analysis import tag
 from .documents import Document
 from .errors import IngestError
 from .ingest import ReadOptions, Skipped, SourceFile, discover, is_streamed, iter_documents

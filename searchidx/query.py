@@ -150,9 +150,7 @@ def _parser(
     parser.add_plugin(
         qparser.MultifieldPlugin(list(TEXT_FIELDS), fieldboosts={"title": title_boost})
     )
-    parser.add_plugin(
-        qparser.PlusMinusPlugin(_AT_WORD_START + r"\+", _AT_WORD_START + "-")
-    )
+    parser.add_plugin(qparser.PlusMinusPlugin(_AT_WORD_START + r"\+", _AT_WORD_START + "-"))
     parser.replace_plugin(_PhrasePlugin())
     parser.remove_plugin_class(qparser.EveryPlugin)  # "*:*" would list the whole index
     return parser
@@ -240,9 +238,7 @@ def _negations_exclude(q: wq.Query) -> wq.Query:
     return q
 
 
-def parse_query(
-    text: str, schema, title_boost: float, max_length: int, languages=None
-) -> wq.Query:
+def parse_query(text: str, schema, title_boost: float, max_length: int, languages=None) -> wq.Query:
     """Return the Whoosh query for the user query TEXT, or raise QueryError saying why not.
 
     LANGUAGES are the languages of the index (``language.index_languages``; English if None):

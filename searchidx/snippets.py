@@ -83,7 +83,6 @@ def _marked_tokens(
         marks = [(p.start, p.end, p.term) for p in pieces(text[:MAX_SCAN], stemmer, language)]
         marks = [m for m in marks if m[2] in spec.terms]
     tokens = list(terms_with_offsets(text[:MAX_SCAN], stemmer, language))
-    marked = [False] * len(tokens)
     for words, slop in spec.phrases:
         first, rest = words[0], words[1:]
         for i, token in enumerate(tokens):
@@ -96,10 +95,8 @@ def _marked_tokens(
                 if nxt is None:
                     break
                 places.append(nxt)
-            else:
-                for j in places:
-                    marked[j] = True
-    marks += [(tok[1], tok[2], tok[0]) for tok, hit in zip(tokens, marked) if hit]
+            else:  # one mark from the phrase's first word to its last
+                marks.append((token[1], tokens[places[-1]][2], first))
     return _merged(sorted(marks))
 
 

@@ -1,4 +1,11 @@
-"""Recognise publication dates in article text and metadata."""
+"""Recognise publication dates in article text and metadata.
+
+Datelines are matched by fast patterns: English month names and abbreviations, the month
+names of German, French, Spanish, Italian, Portuguese, Dutch and Russian (genitive, as in
+"17 января 2020"), day-first forms with the day's dot or "de" ("17. Januar 2020",
+"17 de enero de 2020", "1er janvier 2020"), ISO dates, and the Chinese, Japanese and Korean
+numeric form ("2020年1月17日", "2020년 1월 17일").
+"""
 
 from __future__ import annotations
 
@@ -26,6 +33,23 @@ _MONTHS = {
     )
     for name in names
 }
+#: Month names of other languages (lower case; the genitive where the dateline uses it).
+_FOREIGN_MONTHS = {
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
+    "novembre dicembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro "
+    "dezembro",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+}
+for _names in _FOREIGN_MONTHS.values():
+    for _number, _name in enumerate(_names.split(), start=1):
+        _MONTHS.setdefault(_name, _number)
+_MONTHS.update({"jänner": 1, "setiembre": 9})  # Austrian January, a Latin-American September
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
@@ -47,6 +71,14 @@ _PATTERNS = [
         _WEEKDAY + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + _TIME,  # 17 January 2020
         _YEAR + r"-(?P<month>\d\d)-(?P<day>\d\d)" + _TIME,  # 2020-01-17, 2020-01-17T11:09:00Z
         _YEAR + r"/(?P<month>\d\d)/(?P<day>\d\d)" + _TIME,  # 2020/01/17
+        # Freitag, 17. Januar 2020 / 17 de enero de 2020 / 1er janvier 2020 / 17 января 2020
+        r"(?:[^\W\d_]+\.?,?\s+)?(?P<day>\d{1,2})(?:\.|er|º)?\s+(?:de\s+)?"
+        + _MONTH
+        + r",?\s+(?:de\s+|del\s+)?"
+        + _YEAR
+        + _TIME,
+        # 2020年1月17日 (Chinese, Japanese), 2020년 1월 17일 (Korean)
+        _YEAR + r"\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일]" + _TIME,
     )
 ]
 # A date line is a date, maybe after a word such as "Published:" and before a short tail.
