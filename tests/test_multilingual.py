@@ -328,6 +328,8 @@ def test_parallel_indexing_stems_each_language_the_same(tmp_path, world):
     [
         "17. Januar 2020",
         "Freitag, 17. Januar 2020, 11:09 Uhr",
+        "Freitag, den 17. Januar 2020",
+        "le vendredi 17 janvier 2020",
         "17 janvier 2020",
         "17 de enero de 2020",
         "17 gennaio 2020",
@@ -340,6 +342,12 @@ def test_parallel_indexing_stems_each_language_the_same(tmp_path, world):
 )
 def test_datelines_in_other_languages(line):
     assert parse_date_line(line).date().isoformat() == "2020-01-17"
+
+
+def test_an_unusual_dateline_goes_to_dateparser_with_the_language_hint():
+    assert parse_date_line("17 Ιανουαρίου 2020") is None  # no fast pattern for Greek
+    assert parse_date_line("17 Ιανουαρίου 2020", "el").date().isoformat() == "2020-01-17"
+    assert parse_date_line("Top 10 films of 2004", "en") is None  # no day and month
 
 
 def test_a_german_article_gets_its_dateline(tmp_path):

@@ -5,11 +5,17 @@ names of German, French, Spanish, Italian, Portuguese, Dutch and Russian (geniti
 "17 января 2020"), day-first forms with the day's dot or "de" ("17. Januar 2020",
 "17 de enero de 2020", "1er janvier 2020"), ISO dates, and the Chinese, Japanese and Korean
 numeric form ("2020年1月17日", "2020년 1월 17일").
+
+A line the patterns miss but that looks like a date (short, a year and a separate day
+number among few words: "17 Ιανουαρίου 2020") is given to dateparser, a maintained
+multilingual parser, with the article's language as a hint.  dateparser costs 30-180 ms
+a call, so only such lines reach it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 _MONTHS = {
@@ -72,7 +78,7 @@ _PATTERNS = [
         _YEAR + r"-(?P<month>\d\d)-(?P<day>\d\d)" + _TIME,  # 2020-01-17, 2020-01-17T11:09:00Z
         _YEAR + r"/(?P<month>\d\d)/(?P<day>\d\d)" + _TIME,  # 2020/01/17
         # Freitag, 17. Januar 2020 / 17 de enero de 2020 / 1er janvier 2020 / 17 января 2020
-        r"(?:[^\W\d_]+\.?,?\s+)?(?P<day>\d{1,2})(?:\.|er|º)?\s+(?:de\s+)?"
+        r"(?:[^\W\d_]+\.?,?\s+){0,2}(?P<day>\d{1,2})(?:\.|er|º)?\s+(?:de\s+)?"
         + _MONTH
         + r",?\s+(?:de\s+|del\s+)?"
         + _YEAR
@@ -116,8 +122,36 @@ def parse_date(text: str) -> datetime | None:
     return None
 
 
-def parse_date_line(line: str) -> datetime | None:
-    """Return the date if LINE is a dateline (a date and little else), or None."""
+_LOOKS_LIKE_DATE = re.compile(
+    r"^(?=.*(?<!\d)(?:1[89]|20)\d\d(?!\d))(?=.*(?<!\d)\d{1,2}(?!\d))[^?!;]{6,60}$"
+)
+_FALLBACK_WORDS = 8
+
+
+def looks_like_date(line: str) -> bool:
+    """Return True if LINE could be a dateline: short, a year and a day number, few words."""
+    return bool(_LOOKS_LIKE_DATE.match(line)) and len(line.split()) <= _FALLBACK_WORDS
+
+
+def _dateparser(text: str, language: str | None) -> datetime | None:
+    import dateparser  # about 0.2 s to import: only when a line needs it
+
+    settings = {"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]}
+    try:
+        found = dateparser.parse(
+            text, languages=[language] if language else None, settings=settings
+        )
+    except Exception:  # dateparser raises assorted errors on odd input; a dateline is optional
+        return None
+    return found.replace(tzinfo=None) if found else None
+
+
+def parse_date_line(line: str, language: Callable[[], str] | str | None = None) -> datetime | None:
+    """Return the date if LINE is a dateline (a date and little else), or None.
+
+    LANGUAGE (an ISO 639-1 code, or a function returning one, called only when needed) is
+    the hint given to dateparser for a line the fast patterns miss.
+    """
     if len(line) > _LINE_MAX:
         return None
     rest = line[_LINE_PREFIX.match(line).end() :]
@@ -125,6 +159,8 @@ def parse_date_line(line: str) -> datetime | None:
         match = pattern.match(rest)
         if match and len(rest) - match.end() <= 20:
             return _build(match)
+    if language is not None and looks_like_date(rest):
+        return _dateparser(rest, language() if callable(language) else language)
     return None
 
 
