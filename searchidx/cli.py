@@ -227,9 +227,10 @@ def _print_facets(result) -> None:
 @click.option("--year", help="Only results dated in this year.")
 @click.option("--from", "date_from", metavar="DATE", help="Only results dated on or after DATE.")
 @click.option("--to", "date_to", metavar="DATE", help="Only results dated on or before DATE.")
+@click.option("--language", metavar="CODE", help="Only results in this language (as de).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (see README).")
 @index_option
-def query(query, limit, page, sort, source, year, date_from, date_to, as_json, index_dir):
+def query(query, limit, page, sort, source, year, date_from, date_to, language, as_json, index_dir):
     """Search the index and print ranked results with snippets, and counts by source and year.
 
     Exit status: 0 with results, 1 with none, 2 for a bad query or a missing index.
@@ -249,6 +250,7 @@ def query(query, limit, page, sort, source, year, date_from, date_to, as_json, i
             year=year,
             date_from=date_from,
             date_to=date_to,
+            language=language,
         )
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

@@ -93,9 +93,20 @@ def year_filter(reader, year) -> wq.Query:
     return wq.Term("year", text)
 
 
-def build_filter(reader, source=None, date_from=None, date_to=None, year=None) -> wq.Query | None:
+def language_filter(reader, language: str) -> wq.Query:
+    """Return the query for documents in LANGUAGE (an ISO 639-1 code, as "de")."""
+    if "language" not in reader.schema:
+        raise QueryError("this index has no language field; " + _REBUILD.format("language"))
+    return wq.Term("language", language.strip().lower())
+
+
+def build_filter(
+    reader, source=None, date_from=None, date_to=None, year=None, language=None
+) -> wq.Query | None:
     """Return the query every result must match, or None when nothing is filtered."""
     parts = []
+    if language not in (None, ""):
+        parts.append(language_filter(reader, language))
     if source not in (None, ""):
         parts.append(source_filter(reader, source))
     if year not in (None, ""):

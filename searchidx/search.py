@@ -116,6 +116,7 @@ class Engine:
         date_to: str | date | None = None,
         year: str | int | None = None,
         facets: bool = True,
+        language: str | None = None,
     ) -> SearchResult:
         """Return page PAGE of the results for the query string QUERY.
 
@@ -137,7 +138,7 @@ class Engine:
                 index_languages(searcher.reader()),
             )
             check_expansions(q, searcher.reader())
-            narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
+            narrow = build_filter(searcher.reader(), source, date_from, date_to, year, language)
             groups = facet_names(searcher.schema) if facets else []
             sortedby = "date" if sort == "date" else None
             recorder = Recorder(_collector(searcher, page * page_size, sortedby, bool(groups)))
@@ -175,7 +176,9 @@ class Engine:
             took_ms=(time.perf_counter() - started) * 1000,
             sort=sort,
             facets=counts,
-            filters=_applied(source=source, year=year, date_from=date_from, date_to=date_to),
+            filters=_applied(
+                source=source, year=year, date_from=date_from, date_to=date_to, language=language
+            ),
         )
 
     def rank(self, text: str, limit: int = 1000, expand: int = 0) -> list[tuple[str, float]]:

@@ -300,6 +300,24 @@ def test_language_in_cli_json_and_show(runner, world_index):
     assert json.loads(shown.output)["language"] == "ru"
 
 
+def test_language_filter_in_cli_and_web(runner, world_index):
+    query = "Freitag OR viernes OR vendredi"
+    args = ["query", query, "--language", "es", "--json", "--index", str(world_index)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [h["id"] for h in data["hits"]] == ["es"] and data["filters"] == {"language": "es"}
+    app = make_app(world_index)
+    try:
+        page = app.test_client().get("/search", query_string={"q": query})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "Language" in html and "language=fr" in html
+        narrowed = app.test_client().get("/api/search", query_string={"q": query, "language": "fr"})
+        assert [h["id"] for h in narrowed.get_json()["hits"]] == ["fr"]
+    finally:
+        close_app(app)
+
+
 def test_web_api_finds_and_marks_a_japanese_word(world_index):
     app = make_app(world_index)
     try:
