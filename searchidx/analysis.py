@@ -240,6 +240,13 @@ def normalizer(stemmer: str, stem: bool = True, language: str | None = None) -> 
     return _normalizer_for_key(stemmer_for(stemmer, language) if stem else "none")
 
 
+@cache
+def stop_terms(stemmer: str) -> frozenset[str]:
+    """Return the index terms of the English stopwords under STEMMER."""
+    norm = normalizer(stemmer)
+    return frozenset(entry[0] for word in STOPWORDS if (entry := norm(word)) is not None)
+
+
 class Piece(NamedTuple):
     """One indexed token: its term, character span, position and kind."""
 
