@@ -117,3 +117,23 @@ def test_find_terms_agrees_with_a_full_scan(text, terms):
 def test_a_lone_combining_mark_is_no_term():
     # U+A674 is a combining mark: accent folding leaves nothing (found by hypothesis).
     assert terms("\ua674 troops") == ["troop"]
+
+
+def test_fast_tokens_equal_the_grouped_analysis():
+    import random
+
+    from searchidx.analysis import groups, normalizer, tokens
+
+    norm = normalizer("porter")
+    pieces = list("ab e-/.,U S1 9 財政部ホ서울ข่า \u0301") + [
+        "the ",
+        "Covid",
+        "-19 ",
+        "e-mail",
+        "U.S.",
+    ]
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        grouped = [tuple(piece) for group in groups(text, norm) for piece in group]
+        assert list(tokens(text, norm)) == grouped, text
