@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .analysis import find_terms, pieces, terms_with_offsets
+from .analysis import find_terms, pieces
 from .schema import TEXT_FIELDS
 
 MAX_SCAN = 200_000  # characters of a document examined for matches
@@ -78,11 +78,10 @@ def _marked_tokens(
     """
     if not spec.phrases:
         return _merged(find_terms(text[:MAX_SCAN], spec.terms, stemmer, language))
-    marks = []
-    if spec.terms:  # joined forms of compounds are marked here, phrases below
-        marks = [(p.start, p.end, p.term) for p in pieces(text[:MAX_SCAN], stemmer, language)]
-        marks = [m for m in marks if m[2] in spec.terms]
-    tokens = list(terms_with_offsets(text[:MAX_SCAN], stemmer, language))
+    found = pieces(text[:MAX_SCAN], stemmer, language)
+    # Single terms (joined forms of compounds included) are marked here, phrases below.
+    marks = [(p.start, p.end, p.term) for p in found if p.term in spec.terms]
+    tokens = [(p.term, p.start, p.end) for p in found if not p.joined]
     for words, slop in spec.phrases:
         first, rest = words[0], words[1:]
         for i, token in enumerate(tokens):
