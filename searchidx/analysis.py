@@ -1,17 +1,33 @@
 """Text analysis: the one analyzer used for indexing, query parsing and highlighting.
 
-Text is split into runs of letters and digits by one compiled ``regex`` pattern (which keeps
-character offsets), lower-cased, stripped of accents, filtered against the English stopword
-list shipped in ``data/stopwords.txt``, and stemmed with an NLTK stemmer.  Each distinct
-surface form is normalised once and memoised, so the stemmer runs once per word form rather
-than once per occurrence.
+Text is split into pieces by one compiled ``regex`` pattern (which keeps character offsets):
 
-Stopwords are dropped and the positions of the remaining words are renumbered, so the phrase
-``"Triangle of Death"`` is the two-word phrase ``triangl death``: it matches the text
-"Triangle of Death" but not "Death of Triangle" (phrases keep their word order).
+* runs of letters and digits of alphabetic scripts are words: case-folded with
+  ``str.casefold`` ("Straße" -> "strasse"), stripped of accents where a script writes them
+  as marks on letters (Latin, Greek, Arabic, Hebrew: "Café" -> "cafe"; not Cyrillic, whose
+  "й" is a letter of its own), and stemmed with the stemmer of the document's language
+  (the index's English stemmer, NLTK's Snowball stemmer for the languages it has, none for
+  the others);
+* words joined by a hyphen, slash or dot without a space ("Covid-19", "24/7", "U.S.") are a
+  compound: its parts are indexed at consecutive positions, and a hyphenated compound with
+  a one-letter or numeric part also as its joined form at the position of its first part
+  ("e-mail" -> ``e`` ``mail`` and ``email``), as Lucene's WordDelimiter filter does with
+  ``catenateWords``.  A query word "e-mail" is the phrase ``e mail`` or the term ``email``;
+  "email" finds "e-mail", "covid19" finds "COVID-19";
+* runs of Chinese characters and kana, of Hangul, and of Thai, Lao, Khmer or Myanmar
+  (scripts written without spaces between words) are indexed as overlapping bigrams, as
+  Lucene's CJKAnalyzer does ("財政部长" -> ``財政`` ``政部`` ``部长``; a lone character is a
+  unigram).  A query word is the phrase of its bigrams.
 
-``NewsAnalyzer`` is a Whoosh tokenizer and is pickled into the index schema, so an index keeps
-the stemmer it was built with; it is defined at module level and holds only its stemmer's name.
+Every word is indexed at its position, stopwords included, so a phrase matches its
+stopwords ("Triangle of Death" is not "Triangle and Death"; "to be or not to be" is
+findable).  Ranked word queries drop the English stopwords at query time (``query.py``).
+
+The language of a document reaches the analyzer inside the indexed value: the indexer puts
+``tag(language)`` in front of the text (``_stored_<field>`` keeps the text as it was), so
+Whoosh's one call per value, in whichever process ``--jobs N`` runs it, stems with the
+right stemmer.  ``NewsAnalyzer`` is pickled into the index schema, so an index keeps the
+English stemmer it was built with; it is defined at module level and holds only names.
 """
 
 from __future__ import annotations
@@ -21,21 +37,78 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import regex
 from whoosh.analysis import Token, Tokenizer
 
-#: Letters and digits; everything else (punctuation, apostrophes, underscores) separates words.
-TOKEN_PATTERN = r"[^\W_]+"
-#: Compiled with ``regex`` (what NLTK's RegexpTokenizer uses), not the stdlib ``re``: the two
-#: disagree on combining marks, and ``re`` would split a decomposed "Cafe\u0301" into "Cafe".
-#: The pattern is used directly rather than through RegexpTokenizer.span_tokenize(), whose
-#: ReDoS timer costs about 1.0 us a token against 0.15 us for the bare pattern (measured on
-#: Cranfield); this pattern cannot backtrack.
-WORD = regex.compile(TOKEN_PATTERN)
+#: Scripts written without spaces between words: indexed as overlapping bigrams.  Chinese
+#: characters and kana form one run (Japanese mixes them); Hangul and the South-East Asian
+#: scripts form their own.  U+30FC (the prolonged sound mark) and U+3005-3007 are kana/Han
+#: in use though their Unicode script is "Common".
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\u30fc\u3005-\u3007"
+_SEA = r"\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
+_BIGRAM_CHARS = _CJK + r"\p{Hangul}" + _SEA
+#: One piece of text: a run of CJK, of Hangul, of a South-East Asian script, or a word of
+#: letters and digits of any other script.  Punctuation, apostrophes and underscores
+#: separate words.  Compiled with ``regex``, not the stdlib
+#: ``re``: the two disagree on combining marks, and ``re`` would split a decomposed
+#: "Cafe\u0301" into "Cafe".  No pattern here can backtrack.
+_PIECE = regex.compile(
+    rf"(?P<cjk>[{_CJK}]+)|(?P<hangul>\p{{Hangul}}+)|(?P<sea>[{_SEA}]+)|[^\W_{_BIGRAM_CHARS}]+"
+)
+#: The same pieces without naming the kind (for ``findall``).  Negated classes rather than
+#: the V1 set operations ("--", "&&"), which made the pattern four times slower.
+WORD = regex.compile(rf"[{_CJK}]+|\p{{Hangul}}+|[{_SEA}]+|[^\W_{_BIGRAM_CHARS}]+")
+_BIGRAM_SCRIPT = regex.compile(rf"[{_BIGRAM_CHARS}]")
+#: Characters that join two words into a compound when nothing else stands between them.
+_HYPHENS = "-\u2010\u2011"
+_CONNECTORS = _HYPHENS + "/."
+#: Hyphenated compounds, in text without bigram runs (the highlighter's quick test).
+_HYPHENATED = regex.compile(rf"[^\W_]+(?:[{_HYPHENS}][^\W_]+)+")
+#: Runs of letters and digits, in text without bigram runs.
+_PLAIN_WORD = regex.compile(r"[^\W_]+")
+#: Letters whose accents are marks on a base letter that readers drop when typing.
+_ACCENTED_SCRIPTS = regex.compile(r"[\p{Latin}\p{Greek}\p{Arabic}\p{Hebrew}]")
 
 STEMMERS = ("porter", "snowball", "lancaster", "none")
+#: NLTK's Snowball stemmers by ISO 639-1 code (English uses the index's own stemmer).
+SNOWBALL = {
+    "ar": "arabic",
+    "da": "danish",
+    "de": "german",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hu": "hungarian",
+    "it": "italian",
+    "nb": "norwegian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+}
+DEFAULT_LANGUAGE = "en"
 _CACHE_LIMIT = 500_000  # distinct surface forms remembered per stemmer before starting over
+#: Marks the language of an indexed value: TAG_OPEN + code + TAG_CLOSE (private-use code
+#: points, which no text of ours contains), stripped by the analyzer before tokenizing.
+TAG_OPEN, TAG_CLOSE = "\ue000", "\ue001"
+
+
+def tag(text: str, language: str) -> str:
+    """Return TEXT marked for analysis in LANGUAGE (an ISO 639-1 code)."""
+    return f"{TAG_OPEN}{language}{TAG_CLOSE}{text}"
+
+
+def untag(value: str) -> tuple[str, str, int]:
+    """Return (language, text, length of the tag) of a value made by ``tag`` (or plain)."""
+    if value.startswith(TAG_OPEN):
+        end = value.find(TAG_CLOSE)
+        if end > 0:
+            return value[1:end] or DEFAULT_LANGUAGE, value[end + 1 :], end + 1
+    return DEFAULT_LANGUAGE, value, 0
 
 
 def _load_stopwords() -> frozenset[str]:
@@ -51,6 +124,18 @@ STOPWORDS = _load_stopwords()
 def _check_stemmer(name: str) -> None:
     if name not in STEMMERS:
         raise ValueError(f"unknown stemmer {name!r} (choose from {', '.join(STEMMERS)})")
+
+
+def stemmer_for(stemmer: str, language: str | None) -> str:
+    """Return the stemmer key for LANGUAGE in an index whose English stemmer is STEMMER.
+
+    The key is STEMMER for English (and an unknown language), ``snowball:<name>`` where NLTK
+    has a Snowball stemmer for the language, and ``none`` otherwise or when STEMMER is none.
+    """
+    if stemmer == "none" or not language or language == DEFAULT_LANGUAGE:
+        return stemmer
+    name = SNOWBALL.get(language)
+    return f"snowball:{name}" if name else "none"
 
 
 def _import_nltk_stem():
@@ -81,23 +166,30 @@ def _import_nltk_stem():
 
 
 @cache
-def _stem_function(name: str) -> Callable[[str], str]:
-    _check_stemmer(name)
-    if name == "none":
+def _stem_function(key: str) -> Callable[[str], str]:
+    """Return the stem function for a stemmer key (a STEMMERS name or ``snowball:<lang>``)."""
+    if key.startswith("snowball:"):
+        return _import_nltk_stem().SnowballStemmer(key.split(":", 1)[1]).stem
+    _check_stemmer(key)
+    if key == "none":
         return str
     stem = _import_nltk_stem()
-    if name == "porter":
+    if key == "porter":
         return stem.PorterStemmer().stem
-    if name == "snowball":
+    if key == "snowball":
         return stem.SnowballStemmer("english").stem
     return stem.LancasterStemmer().stem
 
 
 def fold(word: str) -> str:
-    """Return WORD lower-cased with accents removed ("Café" -> "cafe")."""
-    word = word.lower()
+    """Return WORD case-folded, accents removed ("Café" -> "cafe", "Straße" -> "strasse")."""
+    word = word.casefold()
     if word.isascii():
         return word
+    if not _ACCENTED_SCRIPTS.search(word):
+        # Cyrillic "й" or a Devanagari vowel sign is part of the letter, not an accent;
+        # "ё" is written "е" as often as not.
+        return unicodedata.normalize("NFKC", word).replace("ё", "е")
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -106,36 +198,207 @@ _UNSEEN = object()
 
 
 class _Normalizer:
-    """Memoised map from a surface form to its index term (None for a stopword)."""
+    """Memoised map from a surface word to its index term and whether it is a stopword."""
 
-    def __init__(self, stemmer: str, stem: bool = True):
-        _check_stemmer(stemmer)
-        self._stemmer = stemmer if stem else "none"
+    def __init__(self, key: str):
+        self._key = key
         self._stem = None  # the stemmer (and NLTK) is loaded at the first unseen word
-        self.cache: dict[str, str | None] = {}
+        self.cache: dict[str, tuple[str, bool] | None] = {}
 
-    def __call__(self, surface: str) -> str | None:
+    def __call__(self, surface: str) -> tuple[str, bool] | None:
         try:
             return self.cache[surface]
         except KeyError:
             pass
         word = fold(surface)
-        if not word or word in STOPWORDS:  # a lone combining mark folds to nothing
-            term = None
+        if not word or all(unicodedata.combining(c) for c in word):  # a lone mark
+            entry = None
         else:
             if self._stem is None:
-                self._stem = _stem_function(self._stemmer)
-            term = self._stem(word)
+                self._stem = _stem_function(self._key)
+            entry = (self._stem(word) or word, word in STOPWORDS)
         if len(self.cache) >= _CACHE_LIMIT:
             self.cache.clear()
-        self.cache[surface] = term
-        return term
+        self.cache[surface] = entry
+        return entry
 
 
 @cache
-def normalizer(stemmer: str, stem: bool = True) -> _Normalizer:
-    """Return the shared memoised normaliser for STEMMER (unstemmed when STEM is false)."""
-    return _Normalizer(stemmer, stem)
+def _normalizer_for_key(key: str) -> _Normalizer:
+    if not key.startswith("snowball:"):
+        _check_stemmer(key)
+    return _Normalizer(key)
+
+
+def normalizer(stemmer: str, stem: bool = True, language: str | None = None) -> _Normalizer:
+    """Return the shared memoised normaliser for STEMMER and LANGUAGE (none if not STEM)."""
+    _check_stemmer(stemmer)
+    return _normalizer_for_key(stemmer_for(stemmer, language) if stem else "none")
+
+
+@cache
+def stop_terms(stemmer: str) -> frozenset[str]:
+    """Return the index terms of the English stopwords under STEMMER."""
+    norm = normalizer(stemmer)
+    return frozenset(entry[0] for word in STOPWORDS if (entry := norm(word)) is not None)
+
+
+class Piece(NamedTuple):
+    """One indexed token: its term, character span, position and kind."""
+
+    term: str
+    start: int
+    end: int
+    pos: int
+    stop: bool = False  # an English stopword (dropped from ranked queries)
+    joined: bool = False  # the joined form of a hyphenated compound, at its first part
+
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def _bigrams(text: str, start: int) -> list[tuple[str, int, int]]:
+    """Return the overlapping bigrams of a run, as (text, start, end), by grapheme.
+
+    Graphemes, not code points: a Thai vowel or tone mark stays on its consonant.  NFKC
+    makes half-width katakana full-width.
+    """
+    units = [(m.group(), start + m.start(), start + m.end()) for m in _GRAPHEME.finditer(text)]
+    units = [(unicodedata.normalize("NFKC", u).casefold(), s, e) for u, s, e in units]
+    if len(units) == 1:
+        return units
+    return [(a + b, s, e) for (a, s, _), (b, _, e) in zip(units, units[1:])]
+
+
+def _joins(parts: list[str]) -> bool:
+    """Return True if the index holds the joined form of a hyphenated compound of PARTS.
+
+    Where a part is a single letter or a number ("e-mail", "e-tron", "Covid-19", "F-16"),
+    the joined spelling is a usual one ("email", "covid19") and the parts alone say little.
+    Compounds of whole words ("on-line", "second-class") are not joined in the index: their
+    joined form would take documents from the one-word spelling's ranking (on CISI, indexing
+    "online" for "on-line" cost 0.006 nDCG@10); a query "on-line" still looks for "online".
+    """
+    return any(len(part) == 1 or part.isdigit() for part in parts)
+
+
+def groups(text: str, norm: _Normalizer, query: bool = False) -> Iterator[list[Piece]]:
+    """Yield the pieces of TEXT in groups: a word, a compound, or a bigram run.
+
+    Positions start at 0 and count every word; a group's joined form (if any) comes last.
+    For a QUERY every hyphenated compound has its joined form; in the index, see ``_joins``.
+    """
+    pos = 0
+    compound: list[tuple[str, int, int]] = []  # (surface, start, end) of the open compound
+    hyphens_only = True
+
+    def close() -> list[Piece]:
+        nonlocal pos
+        out = []
+        for surface, start, end in compound:
+            entry = norm(surface)
+            if entry is not None:
+                out.append(Piece(entry[0], start, end, pos, entry[1]))
+                pos += 1
+        if len(out) > 1 and hyphens_only and (query or _joins([s for s, _, _ in compound])):
+            joined = norm("".join(surface for surface, _, _ in compound))
+            if joined is not None:
+                out.append(Piece(joined[0], out[0].start, out[-1].end, out[0].pos, False, True))
+        return out
+
+    for match in _PIECE.finditer(text):
+        start, end = match.span()
+        if match.lastgroup is not None:  # a CJK, Hangul or South-East Asian run
+            if compound:
+                if found := close():
+                    yield found
+                compound = []
+            run = [
+                Piece(gram, s, e, pos + i)
+                for i, (gram, s, e) in enumerate(_bigrams(match.group(), start))
+            ]
+            pos += len(run)
+            yield run
+            continue
+        if compound:
+            gap = start - compound[-1][2]
+            joiner = text[start - 1] if gap == 1 else ""
+            if joiner and joiner in _CONNECTORS:
+                hyphens_only = hyphens_only and joiner in _HYPHENS
+                compound.append((match.group(), start, end))
+                continue
+            if found := close():
+                yield found
+        compound = [(match.group(), start, end)]
+        hyphens_only = True
+    if compound and (found := close()):
+        yield found
+
+
+def _close(compound, hyphens_only: bool, pos: int, norm: _Normalizer) -> tuple[list, int]:
+    """Return the tokens of a compound of (surface, start, end) words, and the next position."""
+    out = []
+    for surface, start, end in compound:
+        entry = norm(surface)
+        if entry is not None:
+            out.append((entry[0], start, end, pos, entry[1], False))
+            pos += 1
+    if len(out) > 1 and hyphens_only and _joins([s for s, _, _ in compound]):
+        joined = norm("".join(surface for surface, _, _ in compound))
+        if joined is not None:
+            out.append((joined[0], out[0][1], out[-1][2], out[0][3], False, True))
+    return out, pos
+
+
+def tokens(text: str, norm: _Normalizer) -> Iterator[tuple[str, int, int, int, bool, bool]]:
+    """Yield (term, start, end, pos, stop, joined) for every token the index holds for TEXT.
+
+    The same tokens as ``groups`` (a test holds them equal), made for speed: a word not
+    touching a connector, nearly every word, is normalised and yielded on the spot.
+    """
+    get = norm.cache.get
+    size = len(text)
+    pos = 0
+    compound = None  # (surface, start, end) words of an open compound
+    hyphens_only = True
+    last_end = -2
+    for match in _PIECE.finditer(text):
+        start, end = match.span()
+        if compound is not None:
+            joiner = text[start - 1] if start == last_end + 1 else ""
+            if joiner and joiner in _CONNECTORS and match.lastgroup is None:
+                compound.append((match.group(), start, end))
+                hyphens_only = hyphens_only and joiner in _HYPHENS
+                last_end = end
+                if end < size and text[end] in _CONNECTORS:
+                    continue
+            found, pos = _close(compound, hyphens_only, pos, norm)
+            yield from found
+            if compound[-1][1] == start:
+                compound = None
+                continue
+            compound = None
+        if match.lastgroup is not None:  # a CJK, Hangul or South-East Asian run
+            for gram, s, e in _bigrams(match.group(), start):
+                yield gram, s, e, pos, False, False
+                pos += 1
+            continue
+        surface = match.group()
+        if end < size and text[end] in _CONNECTORS:
+            compound, hyphens_only, last_end = [(surface, start, end)], True, end
+            continue
+        entry = get(surface) or norm(surface)
+        if entry is not None:
+            yield entry[0], start, end, pos, entry[1], False
+            pos += 1
+    if compound is not None:
+        yield from _close(compound, hyphens_only, pos, norm)[0]
+
+
+def pieces(text: str, stemmer: str = "porter", language: str | None = None) -> list[Piece]:
+    """Return every token the index holds for TEXT in LANGUAGE, in order."""
+    norm = normalizer(stemmer, language=language)
+    return [Piece(*token) for token in tokens(text, norm)]
 
 
 def spans(text: str) -> Iterator[tuple[int, int]]:
@@ -143,17 +406,13 @@ def spans(text: str) -> Iterator[tuple[int, int]]:
     return (m.span() for m in WORD.finditer(text))
 
 
-def terms_with_offsets(text: str, stemmer: str = "porter") -> Iterator[tuple[str, int, int]]:
-    """Yield (term, start, end) for each non-stopword of TEXT, in order."""
-    norm = normalizer(stemmer)
-    known = norm.cache.get
-    for match in WORD.finditer(text):
-        surface = match.group()
-        term = known(surface, _UNSEEN)
-        if term is _UNSEEN:
-            term = norm(surface)
-        if term is not None:
-            yield term, match.start(), match.end()
+def terms_with_offsets(
+    text: str, stemmer: str = "porter", language: str | None = None
+) -> Iterator[tuple[str, int, int]]:
+    """Yield (term, start, end) for each positioned word of TEXT (no joined forms), in order."""
+    for piece in pieces(text, stemmer, language):
+        if not piece.joined:
+            yield piece.term, piece.start, piece.end
 
 
 @lru_cache(maxsize=512)
@@ -164,57 +423,112 @@ def _words_pattern(words: tuple[str, ...]) -> regex.Pattern:
     return regex.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
-def find_terms(text: str, terms: set[str], stemmer: str) -> list[tuple[int, int, str]]:
+def _has_bigram_runs(text: str) -> bool:
+    # Every bigram script lies above U+0E00: max() in C rules out most text at once.
+    return max(text, default="\0") >= "\u0e00" and _BIGRAM_SCRIPT.search(text) is not None
+
+
+def _joined_forms(text: str, norm: _Normalizer) -> set[str]:
+    """Return the terms of the joined forms of the hyphenated compounds in TEXT."""
+    found = set()
+    for compound in set(_HYPHENATED.findall(text)):
+        parts = regex.split(rf"[{_HYPHENS}]", compound)
+        if _joins(parts) and (entry := norm("".join(parts))) is not None:
+            found.add(entry[0])
+    return found
+
+
+def find_terms(
+    text: str, terms: set[str], stemmer: str, language: str | None = None
+) -> list[tuple[int, int, str]]:
     """Return the (start, end, term) of each word of TEXT whose term is one of TERMS.
 
-    The same as filtering ``terms_with_offsets(text)``, without a Python step per token: the
-    distinct words are listed by the word pattern (in C) and each is normalised once
-    (memoised); then only the words that map to TERMS are located, with one pattern that
-    matches exactly those whole words.
+    The same as filtering ``pieces(text)``, without a Python step per token where the text
+    allows: the distinct words are listed by a word pattern (in C) and each is normalised
+    once (memoised); then only the words that map to TERMS are located, with one pattern
+    that matches exactly those whole words.  Text with bigram runs, or with a compound whose
+    joined form is wanted, is analysed token by token.
     """
-    norm = normalizer(stemmer)
+    if _has_bigram_runs(text):
+        return [
+            (p.start, p.end, p.term) for p in pieces(text, stemmer, language) if p.term in terms
+        ]
+    norm = normalizer(stemmer, language=language)
     known = norm.cache.get
     wanted: dict[str, str] = {}
-    for word in set(WORD.findall(text)):
-        term = known(word, _UNSEEN)
-        if term is _UNSEEN:
-            term = norm(word)
-        if term in terms:
-            wanted[word] = term
+    for word in set(_PLAIN_WORD.findall(text)):
+        entry = known(word, _UNSEEN)
+        if entry is _UNSEEN:
+            entry = norm(word)
+        if entry is not None and entry[0] in terms:
+            wanted[word] = entry[0]
+    missing = terms.difference(wanted.values())
+    if missing and not missing.isdisjoint(_joined_forms(text, norm)):
+        return [
+            (p.start, p.end, p.term) for p in pieces(text, stemmer, language) if p.term in terms
+        ]
     if not wanted:
         return []
     pattern = _words_pattern(tuple(sorted(wanted)))
     return [(m.start(), m.end(), wanted[m.group()]) for m in pattern.finditer(text)]
 
 
-def stem_prefix(prefix: str, stemmer: str = "porter") -> str:
+def stem_prefix(prefix: str, stemmer: str = "porter", language: str | None = None) -> str:
     """Return the start of PREFIX that its stem shares ("football" -> "footbal").
 
     The index holds stems, so a prefix query must look for the stemmed form: "football*"
     has to find "footbal", which is what "football" and "footballer" were indexed as.
     """
     head = fold(prefix)
-    stem = _stem_function(stemmer)(head)
+    stem = _stem_function(stemmer_for(stemmer, language))(head)
     shared = 0
     while shared < min(len(head), len(stem)) and head[shared] == stem[shared]:
         shared += 1
     return head[: max(shared, 1)]
 
 
+class QueryGroup(NamedTuple):
+    """One unit of a query word: a word, a compound or a bigram run, analysed."""
+
+    parts: tuple[str, ...]  # terms at consecutive positions (one for a plain word)
+    joined: str | None  # the joined form of a hyphenated compound
+    stop: bool  # a lone stopword
+
+
+def query_groups(text: str, stemmer: str, language: str | None = None) -> list[QueryGroup]:
+    """Return the units of the query word TEXT as the index holds them in LANGUAGE."""
+    found = []
+    for group in groups(text, normalizer(stemmer, language=language), query=True):
+        parts = tuple(p.term for p in group if not p.joined)
+        joined = next((p.term for p in group if p.joined), None)
+        found.append(QueryGroup(parts, joined, len(group) == 1 and group[0].stop))
+    return found
+
+
 class NewsAnalyzer(Tokenizer):
-    """Whoosh analyzer: NLTK span tokenizer, case and accent folding, stopwords, NLTK stemmer."""
+    """Whoosh analyzer: words, compounds and CJK bigrams; folding; per-language stemming.
+
+    Stopwords are indexed (``indexes_stopwords``); an index made before that was the case
+    unpickles an analyzer without the attribute, and reads False from the class.
+    """
 
     is_morph = True  # it stems (Whoosh would keep unstemmed words for a spelling=True field)
+    indexes_stopwords = False  # set on every analyzer made now; absent from older indexes
 
     def __init__(self, stemmer: str = "porter"):
         _check_stemmer(stemmer)  # fail early on an unknown name
         self.stemmer = stemmer
+        self.indexes_stopwords = True
 
     def __eq__(self, other):
-        return isinstance(other, NewsAnalyzer) and other.stemmer == self.stemmer
+        return (
+            isinstance(other, NewsAnalyzer)
+            and other.stemmer == self.stemmer
+            and other.indexes_stopwords == self.indexes_stopwords
+        )
 
     def __hash__(self):
-        return hash(("NewsAnalyzer", self.stemmer))
+        return hash(("NewsAnalyzer", self.stemmer, self.indexes_stopwords))
 
     def __repr__(self):
         return f"NewsAnalyzer(stemmer={self.stemmer!r})"
@@ -233,6 +547,7 @@ class NewsAnalyzer(Tokenizer):
         no_morph=False,
         **kwargs,
     ):
+        language, value, _ = untag(value)  # offsets count in the text, not in its tag
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             # The whole value is one term (a wildcard or range text): folded, not stemmed.
@@ -246,30 +561,31 @@ class NewsAnalyzer(Tokenizer):
                 token.endchar = start_char + len(value)
             yield token
             return
-        norm = normalizer(self.stemmer, stem=not no_morph)
-        known = norm.cache.get
-        pos = start_pos
+        norm = normalizer(self.stemmer, stem=not no_morph, language=language)
+        # An older index dropped stopwords and renumbered positions; query text for it must too.
+        drop_stops = removestops and not self.indexes_stopwords
+        joined_forms = mode != "query"  # a query phrase is matched by its parts
         token.boost = 1.0
-        token.stopped = False
-        for match in WORD.finditer(value):
-            surface = match.group()
-            term = known(surface, _UNSEEN)
-            if term is _UNSEEN:
-                term = norm(surface)
-            if term is None:
-                if removestops:
+        renumber = 0
+        indexes_stopwords = self.indexes_stopwords
+        for term, start, end, pos, stop, joined in tokens(value, norm):
+            if joined and not joined_forms:
+                continue
+            if stop and not indexes_stopwords:
+                if drop_stops:
+                    renumber += 1
                     continue
-                token.stopped = True
-                token.text = fold(surface)
-            else:
-                token.stopped = False
-                token.text = term
+            # Whoosh's formats skip stopped tokens: only an older index's are stopped.
+            token.stopped = stop and not indexes_stopwords
+            # Stopwords and joined forms do not lengthen the field for BM25
+            # (schema.CountedPositions), as Lucene discounts overlapping tokens.
+            token.counted = not (stop or joined)
+            token.text = term
             if keeporiginal:
-                token.original = surface
+                token.original = value[start:end]
             if positions:
-                token.pos = pos
-                pos += 1
+                token.pos = start_pos + pos - renumber
             if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
+                token.startchar = start_char + start
+                token.endchar = start_char + end
             yield token

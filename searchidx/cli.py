@@ -323,6 +323,7 @@ def _print_facets(result) -> None:
 @click.option("--timeline", "show_timeline", is_flag=True, help="Also print matches per period.")
 @click.option("--all-copies", is_flag=True, help="List the copies of each story shown.")
 @click.option("--no-collapse", is_flag=True, help="Show every copy of a story as a result.")
+@click.option("--language", metavar="CODE", help="Only results in this language (as de).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (see README).")
 @click.option(
     "--format",
@@ -343,6 +344,7 @@ def query(
     year,
     date_from,
     date_to,
+    language,
     show_timeline,
     all_copies,
     no_collapse,
@@ -387,6 +389,7 @@ def query(
             date_from=date_from,
             date_to=date_to,
             collapse=not no_collapse,
+            language=language,
         )
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

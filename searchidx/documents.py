@@ -18,6 +18,7 @@ class Document:
     url: str = ""
     path: str = ""  # the source file
     position: int | None = None  # line or record number, for files holding many documents
+    language: str = ""  # ISO 639-1 code; detected at indexing when not given
 
     def to_dict(self) -> dict:
         """Return the JSON form of the document (``searchidx show --json``)."""
@@ -29,6 +30,7 @@ class Document:
             "url": self.url,
             "path": self.path,
             "position": self.position,
+            "language": self.language,
             "body": self.body,
         }
 
@@ -60,6 +62,7 @@ class Hit:
     #: The other matching copies of the same story (searchidx.collapse), when collapsed.
     copies: list[Copy] = field(default_factory=list)
     copy_count: int = 0  # all of them (``copies`` lists the first collapse.MAX_LISTED)
+    language: str = ""
 
     def to_dict(self) -> dict:
         """Return the JSON form of the hit (the schema documented in README.md)."""
@@ -76,6 +79,7 @@ class Hit:
             "position": self.position,
             "copy_count": self.copy_count,
             "other_copies": [copy.to_dict() for copy in self.copies],
+            "language": self.language,
         }
 
 

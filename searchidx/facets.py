@@ -1,5 +1,8 @@
 """Facets: narrow a search to one source, a year or a date range, and count results by value.
 
+The language facet is listed only when the matches span two languages or more: one value
+would say nothing (the ``language`` of each hit is in its JSON either way).
+
 Filters are Whoosh ``filter=`` queries, so they restrict the results without touching the
 ranking.  The counts are taken over every match of the filtered query (not only the page
 shown), from the ``source_facet`` and ``year`` fields.
@@ -91,9 +94,20 @@ def year_filter(reader, year) -> wq.Query:
     return wq.Term("year", text)
 
 
-def build_filter(reader, source=None, date_from=None, date_to=None, year=None) -> wq.Query | None:
+def language_filter(reader, language: str) -> wq.Query:
+    """Return the query for documents in LANGUAGE (an ISO 639-1 code, as "de")."""
+    if "language" not in reader.schema:
+        raise QueryError("this index has no language field; " + _REBUILD.format("language"))
+    return wq.Term("language", language.strip().lower())
+
+
+def build_filter(
+    reader, source=None, date_from=None, date_to=None, year=None, language=None
+) -> wq.Query | None:
     """Return the query every result must match, or None when nothing is filtered."""
     parts = []
+    if language not in (None, ""):
+        parts.append(language_filter(reader, language))
     if source not in (None, ""):
         parts.append(source_filter(reader, source))
     if year not in (None, ""):
@@ -154,6 +168,8 @@ def count_values(segments, names, limit: int) -> dict[str, list[FacetValue]]:
                 for number, n in Counter(map(numbers.__getitem__, docs)).items():
                     tally[values[number]] += n
         found = [FacetValue(str(v), int(c)) for v, c in tally.items() if v not in (None, "", b"")]
+        if name == "language" and len(found) < 2:
+            continue
         if name == "year":
             found.sort(key=lambda f: f.value, reverse=True)
         else:

@@ -29,6 +29,7 @@ from stat import S_ISREG
 from whoosh.writing import CLEAR
 
 from . import storage
+from .analysis import tag
 from .config import setting
 from .counting import term_docs
 from .documents import Document
@@ -44,6 +45,7 @@ from .ingest import (
     is_streamed,
     iter_documents,
 )
+from .language import detect
 
 _SEP = "\x1f"
 _CHUNK = 1024 * 1024
@@ -136,16 +138,22 @@ def recorded_files(reader) -> dict[str, _FileState]:
 
 
 def _fields(doc: Document, fileinfo: str, schema_names: set[str]) -> dict:
+    body = f"{doc.title}\n\n{doc.body}" if doc.title else doc.body
+    language = doc.language or detect(body)
     fields = {
         "id": doc.id,
         "path": doc.path,
         "fileinfo": fileinfo,
-        "title": doc.title,
+        # Text fields carry their language to the analyzer (analysis.tag); the stored
+        # values are the text alone.
+        "title": tag(doc.title, language),
+        "_stored_title": doc.title,
         # The body is indexed with the headline in front, so one BM25 field sees the whole
         # article (see ranking.py); the stored body stays the article text alone.
-        "body": f"{doc.title}\n\n{doc.body}" if doc.title else doc.body,
+        "body": tag(body, language),
         "_stored_body": doc.body,
         "words": f"{doc.title}\n\n{doc.body}" if doc.title else doc.body,
+        "language": language,
         "source": doc.source,
         "url": doc.url,
         "position": doc.position,

@@ -5,6 +5,20 @@ Syntax (documented in README.md): free words (ranked, any may match), ``"phrases
 ``field:value`` for title, body, source, date, url and id, ``prefix*``, and date ranges as
 ``date:2020-01-01..2020-02-01`` (either end may be left open) or ``date:[2020-01 TO 2020-03]``.
 
+A word of a text field becomes what the index holds for it (``analysis``), once for each
+language present in the index (the stems differ; equal ones are merged):
+
+* a plain word: ``Term``, or ``Or([Term, Term, ...])`` of its stems in several languages;
+  an English stopword is dropped from a ranked query unless every word is one;
+* a compound "Covid-19": ``Or([Phrase(covid, 19), Term(covid19)])``; "U.S.", "24/7" (no
+  hyphen): ``Phrase(u, s)``;
+* a CJK, Hangul or Thai run "財政部": ``Phrase(財政, 政部)`` (one bigram: a ``Term``);
+* a quoted phrase: ``Phrase`` of every word's parts, stopwords included (an index built
+  before stopwords were indexed gets them dropped), ``Or`` over languages.
+
+A minus or plus means NOT / MUST only at the start of a word: "Covid-19" is one word,
+"troops -iraq" excludes iraq.
+
 Pasted text is read leniently (``searchidx.pasted`` lists the rules): a ``word:`` that names
 no field, an unpaired quote or parenthesis, typographic quotes, a lone ``-`` and operators with
 nothing to join are read as text, and whatever Whoosh still cannot parse is searched as its
@@ -19,9 +33,10 @@ import threading
 
 from whoosh import qparser
 from whoosh import query as wq
+from whoosh.qparser.common import attach
 
 from . import ranking
-from .analysis import WORD, NewsAnalyzer, stem_prefix
+from .analysis import DEFAULT_LANGUAGE, WORD, NewsAnalyzer, pieces, query_groups, stem_prefix
 from .errors import QueryError
 from .pasted import tidy, uses_fields
 from .schema import QUERY_FIELDS, TEXT_FIELDS
@@ -40,38 +55,130 @@ _WILD_WORD = re.compile(r"(?:(?<=\s)|^|(?<=[(:+-]))([^\s()\"]*\*[^\s()\"]*)")
 _WORDS = WORD  # the analyzer's word pattern (``regex``: combining marks stay in words)
 
 
+def _one(alternatives: list[wq.Query]) -> wq.Query | None:
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def _add(alternatives: list[wq.Query], q: wq.Query) -> None:
+    if q not in alternatives:
+        alternatives.append(q)
+
+
+def _sequence(fieldname: str, terms, boost: float, slop: int = 1) -> wq.Query:
+    if len(terms) == 1:
+        return wq.Term(fieldname, terms[0], boost=boost)
+    return wq.Phrase(fieldname, list(terms), slop=slop, boost=boost)
+
+
 class _Parser(qparser.QueryParser):
-    """Whoosh's parser, with prefixes of text fields matched against stems."""
+    """Whoosh's parser, with words analysed for every language of the index."""
+
+    def __init__(self, *args, languages=None, keep_stops=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages = list(languages or [DEFAULT_LANGUAGE])
+        self.keep_stops = keep_stops  # a query of stopwords only searches for them
+
+    def _analyzer(self, fieldname):
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        analyzer = getattr(field, "analyzer", None)
+        return analyzer if isinstance(analyzer, NewsAnalyzer) else None
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
-        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
-        if termclass is wq.Prefix and isinstance(getattr(field, "analyzer", None), NewsAnalyzer):
-            stemmer = field.analyzer.stemmer
-            return termclass(fieldname, stem_prefix(text, stemmer), boost=boost)
+        analyzer = self._analyzer(fieldname)
+        if analyzer is not None and termclass is wq.Prefix:
+            alternatives: list[wq.Query] = []
+            for language in self.languages:
+                prefix = stem_prefix(text, analyzer.stemmer, language)
+                _add(alternatives, termclass(fieldname, prefix, boost=boost))
+            return _one(alternatives)
+        if analyzer is not None and termclass is wq.Term and tokenize:
+            return self._word_query(fieldname, analyzer, text, boost, removestops)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
+    def _word_query(self, fieldname, analyzer, text, boost, removestops) -> wq.Query | None:
+        """Return the query for one word of TEXT (maybe a compound or a CJK run)."""
+        per_language = [query_groups(text, analyzer.stemmer, lang) for lang in self.languages]
+        units = []
+        for i, group in enumerate(per_language[0]):
+            if group.stop and removestops and not self.keep_stops:
+                continue
+            alternatives: list[wq.Query] = []
+            for groups in per_language:
+                if i < len(groups):
+                    _add(alternatives, _sequence(fieldname, groups[i].parts, boost))
+                    if groups[i].joined:
+                        _add(alternatives, wq.Term(fieldname, groups[i].joined, boost=boost))
+            units.append(_one(alternatives))
+        return _one(units)
+
+    def phrase_query(self, fieldname, text, slop, boost) -> wq.Query | None:
+        """Return the query for the phrase TEXT in FIELDNAME, stopwords included."""
+        analyzer = self._analyzer(fieldname)
+        alternatives: list[wq.Query] = []
+        for language in self.languages:
+            terms = [
+                p.term
+                for p in pieces(text, analyzer.stemmer, language)
+                if not p.joined and (analyzer.indexes_stopwords or not p.stop)
+            ]
+            if terms:
+                _add(alternatives, _sequence(fieldname, terms, boost, slop))
+        return _one(alternatives)
+
+
+class _PhraseNode(qparser.PhrasePlugin.PhraseNode):
+    def query(self, parser):
+        fieldname = self.fieldname or parser.fieldname
+        if not isinstance(parser, _Parser) or parser._analyzer(fieldname) is None:
+            return super().query(parser)
+        return attach(parser.phrase_query(fieldname, self.text, self.slop, self.boost), self)
+
+
+class _PhraseTagger(qparser.PhrasePlugin.PhraseTagger):
+    def create(self, parser, match):
+        slop = match.group("slop")
+        return _PhraseNode(match.group("text"), match.start("text"), int(slop) if slop else 1)
+
+
+class _PhrasePlugin(qparser.PhrasePlugin):
+    """Phrases analysed by ``_Parser.phrase_query`` (every language of the index)."""
+
+    def taggers(self, parser):
+        return [(_PhraseTagger(self.expr), 0)]
+
+
+#: "+" and "-" are operators only where they start a word ("troops -iraq"), not inside
+#: one ("Covid-19", "C++").
+_AT_WORD_START = r"(?:^|(?<=[\s(]))"
 
 _parsers = threading.local()
 
 
-def _parser(schema, title_boost: float) -> qparser.QueryParser:
+def _parser(
+    schema, title_boost: float, languages=None, keep_stops: bool = False
+) -> qparser.QueryParser:
     """Return this thread's parser for SCHEMA (building one costs about 3 ms a query)."""
     kept = _parsers.__dict__.setdefault("by_schema", {})
-    key = (id(schema), title_boost)
+    key = (id(schema), title_boost, tuple(languages or ()), keep_stops)
     found = kept.get(key)
     if found is None or found[0] is not schema:
-        if len(kept) > 8:
+        if len(kept) > 16:
             kept.clear()
-        kept[key] = found = (schema, _new_parser(schema, title_boost))
+        kept[key] = found = (schema, _new_parser(schema, title_boost, languages, keep_stops))
     return found[1]
 
 
-def _new_parser(schema, title_boost: float) -> qparser.QueryParser:
-    parser = _Parser(None, schema, group=qparser.OrGroup)
+def _new_parser(schema, title_boost: float, languages, keep_stops) -> qparser.QueryParser:
+    parser = _Parser(
+        None, schema, group=qparser.OrGroup, languages=languages, keep_stops=keep_stops
+    )
     # A headline weight of 0 means no headline field: Whoosh divides by a term's boost.
     fields = list(TEXT_FIELDS) if title_boost > 0 else [f for f in TEXT_FIELDS if f != "title"]
     parser.add_plugin(qparser.MultifieldPlugin(fields, fieldboosts={"title": title_boost}))
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.add_plugin(qparser.PlusMinusPlugin(_AT_WORD_START + r"\+", _AT_WORD_START + "-"))
+    parser.replace_plugin(_PhrasePlugin())
     parser.remove_plugin_class(qparser.EveryPlugin)  # "*:*" would list the whole index
     return parser
 
@@ -145,8 +252,12 @@ def _negations_exclude(q: wq.Query) -> wq.Query:
     return q
 
 
-def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Query:
-    """Return the Whoosh query for the user query TEXT, or raise QueryError saying why not."""
+def parse_query(text: str, schema, title_boost: float, max_length: int, languages=None) -> wq.Query:
+    """Return the Whoosh query for the user query TEXT, or raise QueryError saying why not.
+
+    LANGUAGES are the languages of the index (``language.index_languages``; English if None):
+    each word is looked up as it is indexed in each of them.
+    """
     text = text.strip()
     if not text:
         raise QueryError("empty query: type some words to search for")
@@ -155,7 +266,13 @@ def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Qu
     text = tidy(text, QUERY_FIELDS)
     _check_syntax(text)
     try:
-        parsed = _parser(schema, title_boost).parse(_rewrite(text), normalize=False)
+        rewritten = _rewrite(text)
+        parsed = _parser(schema, title_boost, languages).parse(rewritten, normalize=False)
+        if parsed.normalize() == wq.NullQuery:
+            # Only stopwords ("The Who", "to be or not to be"): search for them after all.
+            parsed = _parser(schema, title_boost, languages, keep_stops=True).parse(
+                rewritten, normalize=False
+            )
         errors = _errors(parsed)
         if not errors:
             _check_values(parsed, schema)
@@ -163,14 +280,14 @@ def parse_query(text: str, schema, title_boost: float, max_length: int) -> wq.Qu
     except Exception as exc:  # Whoosh raises bare exceptions for values it cannot read
         errors = [str(exc)]
     if not uses_fields(text, QUERY_FIELDS):
-        return plain_query(text, schema, title_boost)  # pasted text: search its words
+        return plain_query(text, schema, title_boost, languages)  # pasted text: its words
     raise QueryError(f"cannot understand the query: {errors[0]}")
 
 
-def plain_query(text: str, schema, title_boost: float) -> wq.Query:
+def plain_query(text: str, schema, title_boost: float, languages=None) -> wq.Query:
     """Return the ranked query for natural-language TEXT: its words, no operators."""
-    words = " ".join(w.lower() for w in _WORDS.findall(text))
-    parsed = _parser(schema, title_boost).parse(words, normalize=False)
+    words = " ".join(m.group().lower() for m in _WORDS.finditer(text))
+    parsed = _parser(schema, title_boost, languages).parse(words, normalize=False)
     return ranking.count_repeats(parsed).normalize()
 
 

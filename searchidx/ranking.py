@@ -32,6 +32,7 @@ from math import log
 from whoosh import query as wq
 from whoosh import scoring
 
+from .analysis import stop_terms
 from .config import setting
 
 #: What an idf falls to at most: a common word still breaks ties, as in FTS5 (1e-6).
@@ -151,7 +152,10 @@ def expand(searcher, q: wq.Query, terms: int, docs: int = 10, weight: float = 0.
     first = searcher.search(q, limit=docs)
     if not len(first):
         return q
-    chosen = first.key_terms("body", docs=docs, numterms=terms)
+    # Stopwords are indexed (for phrases) but are no feedback words.
+    stops = stop_terms(searcher.schema["body"].analyzer.stemmer)
+    chosen = first.key_terms("body", docs=docs, numterms=terms + len(stops))
+    chosen = [(word, score) for word, score in chosen if word not in stops][:terms]
     if not chosen:
         return q
     top = max(score for _, score in chosen) or 1.0

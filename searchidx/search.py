@@ -37,6 +37,7 @@ from .documents import Copy, Document, Hit, SearchResult
 from .errors import QueryError
 from .facets import build_filter, count_values, facet_names
 from .indexer import recorded_files
+from .language import index_languages
 from .lexicon import LexiconCache, has_words
 from .query import check_expansions, parse_query, plain_query
 from .related import Related
@@ -55,6 +56,7 @@ def _stored_document(fields: dict) -> Document:
         url=fields.get("url", ""),
         path=fields.get("path", ""),
         position=fields.get("position"),
+        language=fields.get("language", ""),
     )
 
 
@@ -64,7 +66,7 @@ def _copy(fields: dict) -> Copy:
 
 def _hit(fields: dict, score: float, snippet_of) -> Hit:
     """Return the plain Hit for a result's stored FIELDS, its snippet made by SNIPPET_OF."""
-    snippet = snippet_of(fields.get("body", ""))
+    snippet = snippet_of(fields.get("body", ""), language=fields.get("language"))
     return Hit(
         id=fields["id"],
         title=fields.get("title", ""),
@@ -77,6 +79,7 @@ def _hit(fields: dict, score: float, snippet_of) -> Hit:
         snippet_html=snippet.html,
         snippet_parts=snippet.parts,
         position=fields.get("position"),
+        language=fields.get("language", ""),
     )
 
 
@@ -144,6 +147,7 @@ class Engine:
         year: str | int | None = None,
         facets: bool = True,
         collapse: bool = True,
+        language: str | None = None,
     ) -> SearchResult:
         """Return page PAGE of the results for the query string QUERY.
 
@@ -158,9 +162,15 @@ class Engine:
         page_size = int(setting("page_size")) if page_size is None else page_size
         _check_page(page, page_size, sort)
         searcher = self._current()
-        q = parse_query(query, searcher.schema, self.title_boost, int(setting("max_query_length")))
+        q = parse_query(
+            query,
+            searcher.schema,
+            self.title_boost,
+            int(setting("max_query_length")),
+            index_languages(searcher.reader()),
+        )
         check_expansions(q, searcher.reader())
-        narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
+        narrow = build_filter(searcher.reader(), source, date_from, date_to, year, language)
         # From here: parsing is bounded by the query's length (the first parse of a process
         # also loads the stemmer, which is no query's fault).
         budget = Budget()
@@ -225,7 +235,9 @@ class Engine:
             took_ms=(time.perf_counter() - started) * 1000,
             sort=sort,
             facets=counts,
-            filters=_applied(source=source, year=year, date_from=date_from, date_to=date_to),
+            filters=_applied(
+                source=source, year=year, date_from=date_from, date_to=date_to, language=language
+            ),
             timeline=buckets,
             copies=folded.hidden if folded is not None else 0,
             collapsed=folded is not None,
@@ -241,7 +253,7 @@ class Engine:
         """
         expand = int(setting("feedback_terms")) if expand is None else expand
         searcher = self._current()
-        q = plain_query(text, searcher.schema, self.title_boost)
+        q = plain_query(text, searcher.schema, self.title_boost, index_languages(searcher.reader()))
         q = ranking.expand(searcher, q, expand)
         depth = _depth()
         wanted = max(limit, depth)
@@ -296,11 +308,20 @@ class Engine:
         stored = searcher.document(id=doc_id)
         if not stored:
             return None
-        q = parse_query(query, searcher.schema, self.title_boost, int(setting("max_query_length")))
+        q = parse_query(
+            query,
+            searcher.schema,
+            self.title_boost,
+            int(setting("max_query_length")),
+            index_languages(searcher.reader()),
+        )
         check_expansions(q, searcher.reader())
         spec = match_spec(q, searcher.reader())
         stemmer = searcher.schema["body"].analyzer.stemmer
-        parts = {name: highlight_parts(stored.get(name, ""), spec, stemmer) for name in fields}
+        language = stored.get("language")
+        parts = {
+            name: highlight_parts(stored.get(name, ""), spec, stemmer, language) for name in fields
+        }
         return _stored_document(stored), parts
 
     def doc_count(self) -> int:
@@ -360,7 +381,13 @@ class Engine:
         if not isinstance(limit, int) or not 1 <= limit <= largest:
             raise QueryError(f"an export holds from 1 to {largest:,} rows (got {limit!r})")
         searcher = self._current()
-        q = parse_query(query, searcher.schema, self.title_boost, int(setting("max_query_length")))
+        q = parse_query(
+            query,
+            searcher.schema,
+            self.title_boost,
+            int(setting("max_query_length")),
+            index_languages(searcher.reader()),
+        )
         check_expansions(q, searcher.reader())
         narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
         sortedby = datesort.newest_first() if sort == "date" else None

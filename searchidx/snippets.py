@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .analysis import find_terms, terms_with_offsets
+from .analysis import find_terms, pieces
 from .schema import TEXT_FIELDS
 
 MAX_SCAN = 200_000  # characters of a document examined for matches
@@ -69,12 +69,19 @@ def _collect(q: wq.Query, reader, spec: MatchSpec) -> None:
         _collect(child, reader, spec)
 
 
-def _marked_tokens(text: str, spec: MatchSpec, stemmer: str) -> list[tuple[int, int, str]]:
-    """Return the (start, end, term) of each token of TEXT that the spec marks."""
+def _marked_tokens(
+    text: str, spec: MatchSpec, stemmer: str, language: str | None = None
+) -> list[tuple[int, int, str]]:
+    """Return the (start, end, term) of each token of TEXT that the spec marks.
+
+    Overlapping marks (CJK bigrams, a compound and its joined form) are merged into one.
+    """
     if not spec.phrases:
-        return find_terms(text[:MAX_SCAN], spec.terms, stemmer)
-    tokens = list(terms_with_offsets(text[:MAX_SCAN], stemmer))
-    marked = [t[0] in spec.terms for t in tokens] if spec.terms else [False] * len(tokens)
+        return _merged(find_terms(text[:MAX_SCAN], spec.terms, stemmer, language))
+    found = pieces(text[:MAX_SCAN], stemmer, language)
+    # Single terms (joined forms of compounds included) are marked here, phrases below.
+    marks = [(p.start, p.end, p.term) for p in found if p.term in spec.terms]
+    tokens = [(p.term, p.start, p.end) for p in found if not p.joined]
     for words, slop in spec.phrases:
         first, rest = words[0], words[1:]
         for i, token in enumerate(tokens):
@@ -87,10 +94,21 @@ def _marked_tokens(text: str, spec: MatchSpec, stemmer: str) -> list[tuple[int, 
                 if nxt is None:
                     break
                 places.append(nxt)
-            else:
-                for j in places:
-                    marked[j] = True
-    return [(tok[1], tok[2], tok[0]) for tok, hit in zip(tokens, marked) if hit]
+            else:  # one mark from the phrase's first word to its last
+                marks.append((token[1], tokens[places[-1]][2], first))
+    return _merged(sorted(marks))
+
+
+def _merged(marks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Return MARKS (sorted by start) with overlapping ones joined into one."""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, term in marks:
+        if merged and start < merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end, merged[-1][2])
+            continue
+        merged.append((start, end, term))
+    return merged
 
 
 def _window(text: str, center_start: int, size: int) -> tuple[int, int]:
@@ -130,14 +148,19 @@ class Snippet:
 
 
 def make_snippet(
-    text: str, spec: MatchSpec, stemmer: str, size: int = 200, max_fragments: int = 3
+    text: str,
+    spec: MatchSpec,
+    stemmer: str,
+    size: int = 200,
+    max_fragments: int = 3,
+    language: str | None = None,
 ) -> Snippet:
     """Return the best one to MAX_FRAGMENTS fragments of TEXT for SPEC, matches marked.
 
     The first fragment is the window holding the most distinct matched terms; a further
     fragment is added only if it shows a matched term the earlier ones do not.
     """
-    marks = _marked_tokens(text, spec, stemmer) if spec else []
+    marks = _marked_tokens(text, spec, stemmer, language) if spec else []
     if not marks:
         start, end = _window(text, 0, size)
         return Snippet(_parts(text, [(start, end)], []))
@@ -161,14 +184,16 @@ def make_snippet(
     return Snippet(_parts(text, chosen, marks))
 
 
-def highlight_parts(text: str, spec: MatchSpec, stemmer: str) -> tuple[tuple[str, bool], ...]:
+def highlight_parts(
+    text: str, spec: MatchSpec, stemmer: str, language: str | None = None
+) -> tuple[tuple[str, bool], ...]:
     """Return the whole of TEXT as (text, is_match) parts, SPEC's matches marked.
 
     Unlike a snippet, whitespace is kept as it is, so paragraphs survive.
     """
     parts: list[tuple[str, bool]] = []
     pos = 0
-    for start, end, _ in _marked_tokens(text, spec, stemmer) if spec else []:
+    for start, end, _ in _marked_tokens(text, spec, stemmer, language) if spec else []:
         if start > pos:
             parts.append((text[pos:start], False))
         parts.append((text[start:end], True))

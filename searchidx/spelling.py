@@ -31,6 +31,7 @@ from .analysis import find_terms, fold
 from .counting import count
 from .errors import QueryError
 from .lexicon import Lexicon, LexiconCache, has_words, surface
+from .language import index_languages
 from .query import parse_query, word_spans
 
 EDIT_COST = math.log(150)  # an edit must be paid for by this factor in documents
@@ -144,7 +145,9 @@ def suggest(
     pieces.append(query[last:])
     suggestion = "".join(pieces)
     try:
-        q = parse_query(suggestion, searcher.schema, title_boost, max_length)
+        q = parse_query(
+            suggestion, searcher.schema, title_boost, max_length, index_languages(searcher.reader())
+        )
     except QueryError:
         return None
     more = count(searcher, q if narrow is None else wq.And([q, narrow]))

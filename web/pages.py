@@ -32,8 +32,14 @@ from .archive import collapse_arg, timeline_chart
 bp = Blueprint("pages", __name__)
 
 #: URL arguments that narrow a search, and the Engine.search arguments they become.
-FILTERS = {"source": "source", "year": "year", "from": "date_from", "to": "date_to"}
-FACET_LABELS = {"source": "Source", "year": "Year"}
+FILTERS = {
+    "source": "source",
+    "year": "year",
+    "from": "date_from",
+    "to": "date_to",
+    "language": "language",
+}
+FACET_LABELS = {"source": "Source", "year": "Year", "language": "Language"}
 
 #: (example, what it does): the short syntax help under the search box.
 SYNTAX = (

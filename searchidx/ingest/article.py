@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 
 from ..errors import IngestError
+from ..language import detect
 from .dates import parse_date_line
 
 _TITLE_MAX = 300  # a longer first line is a paragraph, not a headline
@@ -39,8 +41,9 @@ def parse_article(text: str) -> tuple[str, datetime | None, str, str]:
     masthead = ""
     title = ""
     start = 0
+    language = cache(lambda: detect(text))  # dateparser's hint, for an unusual dateline only
     for i, line in enumerate(lines[:_DATELINE_WITHIN]):
-        date = parse_date_line(line)
+        date = parse_date_line(line, language)
         if date is not None:
             if i >= 1:
                 title = lines[i - 1]
