@@ -65,7 +65,9 @@ _BIGRAM_SCRIPT = regex.compile(rf"[{_BIGRAM_CHARS}]")
 _HYPHENS = "-\u2010\u2011"
 _CONNECTORS = _HYPHENS + "/."
 #: Hyphenated compounds, in text without bigram runs (the highlighter's quick test).
-_HYPHENATED = regex.compile(rf"[^\W_]+(?:[{_HYPHENS}][^\W_]+)+")
+#: Starting only at a word's start, with possessive runs: a 500,000-letter word is one step,
+#: not a retry from each of its letters.
+_HYPHENATED = regex.compile(rf"(?<![^\W_])[^\W_]++(?:[{_HYPHENS}][^\W_]++)+")
 #: Runs of letters and digits, in text without bigram runs.
 _PLAIN_WORD = regex.compile(r"[^\W_]+")
 #: Letters whose accents are marks on a base letter that readers drop when typing.
@@ -515,10 +517,10 @@ class NewsAnalyzer(Tokenizer):
     is_morph = True  # it stems (Whoosh would keep unstemmed words for a spelling=True field)
     indexes_stopwords = False  # set on every analyzer made now; absent from older indexes
 
-    def __init__(self, stemmer: str = "porter"):
+    def __init__(self, stemmer: str = "porter", stopwords: bool = True):
         _check_stemmer(stemmer)  # fail early on an unknown name
         self.stemmer = stemmer
-        self.indexes_stopwords = True
+        self.indexes_stopwords = stopwords  # False: stopwords are left out (the words lexicon)
 
     def __eq__(self, other):
         return (

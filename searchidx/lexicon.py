@@ -32,12 +32,14 @@ from .analysis import NewsAnalyzer
 
 FIELD = "words"
 MAX_EDITS = 2
+#: Folded, unstemmed words; stopwords left out (they are no suggestion or completion).
+_ANALYZER = NewsAnalyzer("none", stopwords=False)
 _SEGMENTS_KEPT = 64  # per-segment word lists remembered (a few MB each at 100k words)
 
 
 def words_field() -> FieldType:
     """Return the schema field of surface words: unstemmed, unstored, document numbers only."""
-    return FieldType(Existence(), NewsAnalyzer("none"), scorable=False, stored=False)
+    return FieldType(Existence(), _ANALYZER, scorable=False, stored=False)
 
 
 def has_words(reader) -> bool:
@@ -47,7 +49,7 @@ def has_words(reader) -> bool:
 
 def surface(word: str) -> str | None:
     """Return WORD as the words field holds it (folded), or None for a stopword."""
-    terms = [t.text for t in NewsAnalyzer("none")(word)]
+    terms = [t.text for t in _ANALYZER(word)]
     return terms[0] if len(terms) == 1 else None
 
 

@@ -18,6 +18,9 @@ so before parsing, ``tidy`` rewrites what cannot be syntax into plain words:
    inside a word (``M*A*S*H``) it is punctuation.
 7. ``AND``, ``OR``, ``NOT`` with nothing to join (at either end, or next to another
    operator) are words: ``iraq AND`` searches iraq.
+8. A pasted web address (``https://…``, ``www.…``) outside a ``url:`` value is its words:
+   its dots and slashes separate words, where in ``U.S.`` or ``24/7`` they join a compound
+   that must appear as written.
 
 Whatever the parser still cannot read is searched as its plain words (``parse_query``), unless
 the query names a field (``title:``, ``date:`` ...): a query that clearly uses the syntax gets
@@ -31,6 +34,9 @@ import re
 
 from .errors import QueryError
 
+#: A web address typed as text (not the value of ``url:``, which ``_VERBATIM`` keeps whole).
+_WEB_ADDRESS = re.compile(r"(?<![\w.:\"/])(?:[a-z][a-z0-9+.-]*://|www\.)[^\s\"]+", re.I)
+_ADDRESS_PUNCTUATION = re.compile(r"[^\w\s]+")
 _DOUBLE_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»＂〝〞"})
 _SINGLE_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛"})
 _QUOTED = re.compile(r'"[^"]*"')
@@ -131,6 +137,7 @@ def tidy(text: str, fields) -> str:
     if "*" in text and set(text.strip()) <= {"*", ":"}:
         return text  # "*" or "*:*" asks for everything: refused as too broad
     text = text.translate(_DOUBLE_QUOTES).translate(_SINGLE_QUOTES)
+    text = _WEB_ADDRESS.sub(lambda m: _ADDRESS_PUNCTUATION.sub(" ", m.group()), text)
     text = _pair_quotes(text, fields)
     text = _text_colons(text, fields)
     text = _balance_parentheses(text, fields)

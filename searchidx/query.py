@@ -178,7 +178,8 @@ def _new_parser(schema, title_boost: float, languages, keep_stops) -> qparser.Qu
     fields = list(TEXT_FIELDS) if title_boost > 0 else [f for f in TEXT_FIELDS if f != "title"]
     parser.add_plugin(qparser.MultifieldPlugin(fields, fieldboosts={"title": title_boost}))
     parser.add_plugin(qparser.PlusMinusPlugin(_AT_WORD_START + r"\+", _AT_WORD_START + "-"))
-    parser.replace_plugin(_PhrasePlugin())
+    parser.remove_plugin_class(qparser.PhrasePlugin)  # Whoosh's, not a subclass of ours
+    parser.add_plugin(_PhrasePlugin())
     parser.remove_plugin_class(qparser.EveryPlugin)  # "*:*" would list the whole index
     return parser
 

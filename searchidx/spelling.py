@@ -30,8 +30,8 @@ from whoosh.support.levenshtein import distance
 from .analysis import find_terms, fold
 from .counting import count
 from .errors import QueryError
-from .lexicon import Lexicon, LexiconCache, has_words, surface
 from .language import index_languages
+from .lexicon import Lexicon, LexiconCache, has_words, surface
 from .query import parse_query, word_spans
 
 EDIT_COST = math.log(150)  # an edit must be paid for by this factor in documents

@@ -56,9 +56,15 @@ def test_pasted_text_finds_the_article(engine, query, expected):
     assert hits and any(h.id.endswith(expected) for h in hits[:2]), query
 
 
-@pytest.mark.parametrize("query", ["-", "+", "AND", "NOT", "(", ")", '"', "“", ":"])
+@pytest.mark.parametrize("query", ["-", "+", "(", ")", '"', "“", ":"])
 def test_punctuation_alone_has_no_results_but_is_not_an_error(engine, query):
     assert engine.search(query).total == 0
+
+
+@pytest.mark.parametrize("query", ["AND", "NOT"])
+def test_an_operator_alone_is_the_word(engine, query):
+    # Nothing to join: the word itself, found like any query of stopwords ("The Who").
+    assert engine.search(query).total == engine.search(f'"{query.lower()}"').total >= 1
 
 
 @pytest.mark.parametrize(
