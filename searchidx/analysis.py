@@ -16,6 +16,7 @@ the stemmer it was built with; it is defined at module level and holds only its 
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -113,6 +114,11 @@ class _Normalizer:
         self._stemmer = stemmer if stem else "none"
         self._stem = None  # the stemmer (and NLTK) is loaded at the first unseen word
         self.cache: dict[str, str | None] = {}
+        # The inverse of the cache (term -> the surface forms seen for it), so that
+        # find_terms picks a text's wanted words by set operations in C.  ``generation``
+        # counts the clears, so a reader can tell that both maps were emptied meanwhile.
+        self.forms: dict[str, set[str]] = {}
+        self.generation = 0
 
     def __call__(self, surface: str) -> str | None:
         try:
@@ -127,7 +133,11 @@ class _Normalizer:
                 self._stem = _stem_function(self._stemmer)
             term = self._stem(word)
         if len(self.cache) >= _CACHE_LIMIT:
+            self.generation += 1
             self.cache.clear()
+            self.forms.clear()
+        if term is not None:
+            self.forms.setdefault(term, set()).add(surface)
         self.cache[surface] = term
         return term
 
@@ -168,23 +178,55 @@ def find_terms(text: str, terms: set[str], stemmer: str) -> list[tuple[int, int,
     """Return the (start, end, term) of each word of TEXT whose term is one of TERMS.
 
     The same as filtering ``terms_with_offsets(text)``, without a Python step per token: the
-    distinct words are listed by the word pattern (in C) and each is normalised once
-    (memoised); then only the words that map to TERMS are located, with one pattern that
-    matches exactly those whole words.
+    distinct words are listed by the word pattern (in C), the ones never seen are normalised
+    (memoised), and the words that map to TERMS are picked by set operations with the
+    normaliser's inverse map; then only those words are located in the text.
     """
     norm = normalizer(stemmer)
-    known = norm.cache.get
-    wanted: dict[str, str] = {}
-    for word in set(WORD.findall(text)):
-        term = known(word, _UNSEEN)
-        if term is _UNSEEN:
-            term = norm(word)
-        if term in terms:
-            wanted[word] = term
+    plain = text.isascii()
+    # On ASCII text the stdlib pattern finds exactly the same words, a few times faster.
+    words = set((_ASCII_WORD if plain else WORD).findall(text))
+    generation = norm.generation
+    for word in words - norm.cache.keys():
+        norm(word)
+    forms = norm.forms
+    wanted = {word: term for term in terms for word in forms.get(term, _NO_FORMS) & words}
+    if norm.generation != generation:  # the maps were emptied meanwhile: look word by word
+        wanted = {word: term for word in words if (term := norm(word)) in terms}
     if not wanted:
         return []
+    if plain:
+        return _find_ascii(text, wanted)
     pattern = _words_pattern(tuple(sorted(wanted)))
     return [(m.start(), m.end(), wanted[m.group()]) for m in pattern.finditer(text)]
+
+
+_ASCII_WORD = re.compile(TOKEN_PATTERN)
+_NO_FORMS: frozenset[str] = frozenset()
+
+
+def _find_ascii(text: str, wanted: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Return (start, end, term) of each whole word of ASCII TEXT that is a key of WANTED.
+
+    A whole word: not preceded or followed by a letter or digit (what ``TOKEN_PATTERN``
+    stops at).  ``str.find`` steps only over the places the word's letters occur.
+    """
+    found = []
+    end_of_text = len(text)
+    for word, term in wanted.items():
+        size = len(word)
+        at = text.find(word)
+        while at >= 0:
+            end = at + size
+            if (at == 0 or not text[at - 1].isalnum()) and (
+                end == end_of_text or not text[end].isalnum()
+            ):
+                found.append((at, end, term))
+                at = text.find(word, end)
+            else:
+                at = text.find(word, at + 1)
+    found.sort()
+    return found
 
 
 def stem_prefix(prefix: str, stemmer: str = "porter") -> str:

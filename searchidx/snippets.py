@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -142,9 +143,12 @@ def make_snippet(
         start, end = _window(text, 0, size)
         return Snippet(_parts(text, [(start, end)], []))
     candidates = []
+    ends = [m[1] for m in marks]
     for i, (start, _, _) in enumerate(marks):
         lo, hi = _window(text, start, size)
-        inside = [m for m in marks[i:] if m[0] >= lo and m[1] <= hi]
+        # The window starts at or before mark i, and marks are disjoint and in order, so
+        # the marks inside are mark i up to the last one ending by HI.
+        inside = marks[i : bisect_right(ends, hi, i)]
         candidates.append((len({m[2] for m in inside}), len(inside), -start, (lo, hi), inside))
     candidates.sort(reverse=True)
     chosen: list[tuple[int, int]] = []

@@ -3,6 +3,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchidx.analysis import (
     STOPWORDS,
@@ -112,3 +114,24 @@ def test_find_terms_agrees_with_a_full_scan(text, terms):
 def test_a_lone_combining_mark_is_no_term():
     # U+A674 is a combining mark: accent folding leaves nothing (found by hypothesis).
     assert terms("\ua674 troops") == ["troop"]
+
+
+_PIECES = ["troops", "troop", "Troopship", "oil", "boil", "oils", "e", "5", "_", "'", " ", "\n"]
+_PIECES += ["café", "Cafe\u0301", "naïve", "-", "of", "THE", "États", "x2"]
+
+
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=40),
+    st.sets(st.sampled_from(["troop", "oil", "e", "5", "cafe", "naiv", "etat", "x2"]), min_size=1),
+)
+@settings(max_examples=300, deadline=None)
+def test_find_terms_agrees_with_a_full_scan_on_generated_texts(pieces, wanted):
+    # ASCII texts take the str.find path, the others the regex path: both must agree.
+    text = "".join(pieces)
+    full = [(s, e, t) for t, s, e in terms_with_offsets(text) if t in wanted]
+    assert find_terms(text, wanted, "porter") == full
+    assert find_terms(text.encode("ascii", "ignore").decode(), wanted, "porter") == [
+        (s, e, t)
+        for t, s, e in terms_with_offsets(text.encode("ascii", "ignore").decode())
+        if t in wanted
+    ]
