@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchidx import Engine, index_paths
+from searchidx import Engine, index_paths, proximity
 from searchidx.proximity import bonus, query_words, rerank
 from searchidx.query import parse_query
 from searchidx.schema import build_schema
@@ -75,3 +75,51 @@ def test_rerank_only_reorders_the_first_depth(near_far):
         assert [d for d, _ in rerank(searcher, phrase, hits, weight=1.0, window=5, depth=9)] == [
             d for d, _ in hits
         ]
+
+
+def _both_ways(index_dir, queries):
+    """Re-rank each query's first results with positions from arrays and from matchers."""
+    compared = 0
+    with Engine(index_dir) as engine:
+        searcher = engine._current()
+        for text in queries:
+            q = parse_query(text, searcher.schema, 0.5, 10_000)
+            first = [(r.docnum, r.score) for r in searcher.search(q, limit=60)]
+            words = query_words(q)
+            present = [i for i, w in enumerate(words) if searcher.reader().doc_frequency("body", w)]
+            by_arrays = {d: [] for d, _ in first[:30]}
+            by_matchers = {d: [] for d, _ in first[:30]}
+            assert proximity._from_arrays(searcher, words, present, by_arrays)
+            proximity._from_matchers(searcher.reader(), words, present, by_matchers)
+            assert {d: sorted(v) for d, v in by_arrays.items()} == {
+                d: sorted(v) for d, v in by_matchers.items()
+            }, text
+            compared += sum(len(v) for v in by_arrays.values())
+            arrays = rerank(searcher, q, first)
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(proximity, "_from_arrays", lambda *args: False)
+                matchers = rerank(searcher, q, first)
+            assert arrays == matchers, text  # same order, same scores exactly
+    return compared
+
+
+def test_positions_from_arrays_equal_the_matchers_over_segments(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    for n in range(6):
+        (first / f"{n}.txt").write_text(f"Volcano {n}\n\nVolcano eruption {FILLER} ash eruption.\n")
+        (second / f"{n}.txt").write_text(f"Lava {n}\n\nAsh {FILLER[: n * 9]} volcano lava.\n")
+    index_paths(tmp_path / "ix", [first])
+    index_paths(tmp_path / "ix", [first, second])
+    with Engine(tmp_path / "ix") as engine:
+        assert len(engine._current().leaf_searchers()) > 1
+    queries = ["volcano eruption", "volcano ash lava", "ash eruption lava volcano"]
+    assert _both_ways(tmp_path / "ix", queries) > 20
+
+
+@pytest.mark.slow
+def test_positions_from_arrays_equal_the_matchers_on_bbc(bbc_index):
+    from tests.test_snippets_same import benchmark_queries
+
+    assert _both_ways(bbc_index, benchmark_queries()) > 1000
