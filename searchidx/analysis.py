@@ -187,7 +187,7 @@ def find_terms(text: str, terms: set[str], stemmer: str) -> list[tuple[int, int,
     # On ASCII text the stdlib pattern finds exactly the same words, a few times faster.
     words = set((_ASCII_WORD if plain else WORD).findall(text))
     generation = norm.generation
-    for word in words - norm.cache.keys():
+    for word in words.difference(norm.cache):  # looks each word up (not "- keys()")
         norm(word)
     forms = norm.forms
     wanted = {word: term for term in terms for word in forms.get(term, _NO_FORMS) & words}
