@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from importlib import resources
+from operator import methodcaller
 
 import regex
 from whoosh.analysis import Token, Tokenizer
@@ -164,6 +165,28 @@ def terms_with_offsets(text: str, stemmer: str = "porter") -> Iterator[tuple[str
             term = norm(surface)
         if term is not None:
             yield term, match.start(), match.end()
+
+
+def token_list(text: str, stemmer: str = "porter") -> list[tuple[str, int, int]]:
+    """Return ``list(terms_with_offsets(TEXT, STEMMER))``, with no Python step per word.
+
+    The words, their offsets and their terms are listed by C loops (the pattern, ``map``
+    over the normaliser's cache); only words never seen go through the normaliser.
+    """
+    norm = normalizer(stemmer)
+    pattern = _ASCII_WORD if text.isascii() else WORD
+    words = pattern.findall(text)
+    generation = norm.generation
+    for word in set(words).difference(norm.cache):
+        norm(word)
+    found = list(map(norm.cache.get, words))
+    if norm.generation != generation:  # the cache was emptied meanwhile
+        return list(terms_with_offsets(text, stemmer))
+    spans = map(_SPAN, pattern.finditer(text))
+    return [(t, *span) for t, span in zip(found, spans) if t is not None]
+
+
+_SPAN = methodcaller("span")
 
 
 @lru_cache(maxsize=512)

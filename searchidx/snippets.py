@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .analysis import find_terms, terms_with_offsets
+from .analysis import find_terms, token_list
 from .schema import TEXT_FIELDS
 
 MAX_SCAN = 200_000  # characters of a document examined for matches
@@ -74,7 +74,7 @@ def _marked_tokens(text: str, spec: MatchSpec, stemmer: str) -> list[tuple[int, 
     """Return the (start, end, term) of each token of TEXT that the spec marks."""
     if not spec.phrases:
         return find_terms(text[:MAX_SCAN], spec.terms, stemmer)
-    tokens = list(terms_with_offsets(text[:MAX_SCAN], stemmer))
+    tokens = token_list(text[:MAX_SCAN], stemmer)
     marked = [t[0] in spec.terms for t in tokens] if spec.terms else [False] * len(tokens)
     for words, slop in spec.phrases:
         first, rest = words[0], words[1:]

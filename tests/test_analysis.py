@@ -13,6 +13,7 @@ from searchidx.analysis import (
     fold,
     stem_prefix,
     terms_with_offsets,
+    token_list,
 )
 
 
@@ -135,3 +136,11 @@ def test_find_terms_agrees_with_a_full_scan_on_generated_texts(pieces, wanted):
         for t, s, e in terms_with_offsets(text.encode("ascii", "ignore").decode())
         if t in wanted
     ]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_token_list_equals_the_token_by_token_scan(pieces):
+    text = "".join(pieces)
+    for version in (text, text.encode("ascii", "ignore").decode()):
+        assert token_list(version) == list(terms_with_offsets(version))
