@@ -1,13 +1,14 @@
 """Per-query CPU time of ``Engine.search`` over the fixed query list, warm, and where it goes.
 
-``python benchmarks/query_cpu.py INDEX [--rounds 5] [--profile OUT.prof] [--dump OUT.json]``
+``python benchmarks/query_cpu.py INDEX [--rounds 5] [--profile OUT.prof] [--dump OUT.json] [--parts]``
 
 The machine is shared, so wall times are noisy: this measures the process's CPU time
 (``time.process_time``) per query, after one warm-up round, for the searches the web page
 makes (page 1, 10 hits, facets and snippets).  ``--dump`` writes every query's total, hit
 ids, scores and snippet parts, so two versions of the code can be compared result for result
 (run one with ``PYTHONPATH=/path/to/other/checkout``).  ``--profile`` also writes a cProfile
-of the measured rounds and prints its top functions by cumulative time.
+of the measured rounds and prints its top functions by cumulative time.  ``--parts`` times
+the snippets and the proximity stage alone, on each query's page of hits.
 """
 
 from __future__ import annotations
@@ -69,13 +70,56 @@ def run(index: Path, rounds: int, profile: Path | None, dump: Path | None) -> di
     }
 
 
+def parts(index: Path, rounds: int) -> dict:
+    """Return the CPU milliseconds per query of the snippets and of the proximity stage alone.
+
+    Each query's page of hits and first-stage ranking are made once; then, ROUNDS times,
+    the snippets of those hits are made again from the stored bodies, and the first 30
+    results re-ranked again.
+    """
+    from searchidx import Engine, proximity
+    from searchidx.config import setting
+    from searchidx.query import parse_query
+    from searchidx.snippets import make_snippet, match_spec
+
+    size, fragments = int(setting("snippet_chars")), int(setting("snippet_fragments"))
+    engine = Engine(str(index))
+    searcher = engine._current()
+    work = []
+    for text in [ours for ours, _ in speed.load_queries()]:
+        q = parse_query(text, searcher.schema, engine.title_boost, 10_000)
+        res = engine.search(text, page=1, page_size=10)
+        bodies = [engine.document(h.id).body for h in res.hits]
+        first = [(r.docnum, r.score) for r in searcher.search(q, limit=60)]
+        work.append((q, bodies, first))
+    snippet_ms = proximity_ms = 0.0
+    for _ in range(rounds):
+        for q, bodies, first in work:
+            t0 = time.process_time()
+            spec = match_spec(q, searcher.reader())
+            for body in bodies:
+                make_snippet(body, spec, engine.stemmer, size, fragments)
+            t1 = time.process_time()
+            proximity.rerank(searcher, q, first)
+            t2 = time.process_time()
+            snippet_ms += (t1 - t0) * 1000
+            proximity_ms += (t2 - t1) * 1000
+    engine.close()
+    n = rounds * len(work)
+    return {"snippets_ms": round(snippet_ms / n, 3), "proximity_ms": round(proximity_ms / n, 3)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("index", type=Path)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--profile", type=Path)
     ap.add_argument("--dump", type=Path)
+    ap.add_argument("--parts", action="store_true", help="time snippets and proximity alone")
     args = ap.parse_args(argv)
+    if args.parts:
+        print(json.dumps(parts(args.index, args.rounds)))
+        return 0
     print(json.dumps(run(args.index, args.rounds, args.profile, args.dump)))
     return 0
 
