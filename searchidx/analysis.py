@@ -174,7 +174,7 @@ def token_list(text: str, stemmer: str = "porter") -> list[tuple[str, int, int]]
     over the normaliser's cache); only words never seen go through the normaliser.
     """
     norm = normalizer(stemmer)
-    pattern = _ASCII_WORD if text.isascii() else WORD
+    pattern = _ASCII_WORD if _plain(text) else WORD
     words = pattern.findall(text)
     generation = norm.generation
     for word in set(words).difference(norm.cache):
@@ -206,8 +206,8 @@ def find_terms(text: str, terms: set[str], stemmer: str) -> list[tuple[int, int,
     normaliser's inverse map; then only those words are located in the text.
     """
     norm = normalizer(stemmer)
-    plain = text.isascii()
-    # On ASCII text the stdlib pattern finds exactly the same words, a few times faster.
+    plain = _plain(text)
+    # On such text the stdlib pattern finds exactly the same words, a few times faster.
     words = set((_ASCII_WORD if plain else WORD).findall(text))
     generation = norm.generation
     for word in words.difference(norm.cache):  # looks each word up (not "- keys()")
@@ -225,11 +225,22 @@ def find_terms(text: str, terms: set[str], stemmer: str) -> list[tuple[int, int,
 
 
 _ASCII_WORD = re.compile(TOKEN_PATTERN)
+#: ASCII, and the punctuation and symbols news text has beyond it: none is a word character
+#: for either pattern nor for ``str.isalnum``, so on text made only of these the stdlib
+#: pattern and ``str.find`` find exactly the words ``WORD`` finds.
+_PLAIN_CHARS = frozenset(map(chr, range(128))) | frozenset("\xa0£€¥§©®°±·–—‘’‚“”„…•′″«»")
+
+
+def _plain(text: str) -> bool:
+    """Return True when TEXT holds only characters of ``_PLAIN_CHARS``."""
+    return text.isascii() or _PLAIN_CHARS.issuperset(text)
+
+
 _NO_FORMS: frozenset[str] = frozenset()
 
 
 def _find_ascii(text: str, wanted: dict[str, str]) -> list[tuple[int, int, str]]:
-    """Return (start, end, term) of each whole word of ASCII TEXT that is a key of WANTED.
+    """Return (start, end, term) of each whole word of TEXT (see ``_plain``) in WANTED.
 
     A whole word: not preceded or followed by a letter or digit (what ``TOKEN_PATTERN``
     stops at).  ``str.find`` steps only over the places the word's letters occur.

@@ -118,7 +118,21 @@ def test_a_lone_combining_mark_is_no_term():
 
 
 _PIECES = ["troops", "troop", "Troopship", "oil", "boil", "oils", "e", "5", "_", "'", " ", "\n"]
-_PIECES += ["café", "Cafe\u0301", "naïve", "-", "of", "THE", "États", "x2"]
+_PIECES += [
+    "café",
+    "Cafe\u0301",
+    "naïve",
+    "-",
+    "of",
+    "THE",
+    "États",
+    "x2",
+    "£5",
+    "’s",
+    "“",
+    "\xa0",
+    "—",
+]
 
 
 @given(
