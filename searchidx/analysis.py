@@ -208,7 +208,7 @@ def find_terms(text: str, terms: set[str], stemmer: str) -> list[tuple[int, int,
     norm = normalizer(stemmer)
     plain = _plain(text)
     # On such text the stdlib pattern finds exactly the same words, a few times faster.
-    words = set((_ASCII_WORD if plain else WORD).findall(text))
+    words = set(_plain_words(text) if plain else WORD.findall(text))
     generation = norm.generation
     for word in words.difference(norm.cache):  # looks each word up (not "- keys()")
         norm(word)
@@ -229,6 +229,19 @@ _ASCII_WORD = re.compile(TOKEN_PATTERN)
 #: for either pattern nor for ``str.isalnum``, so on text made only of these the stdlib
 #: pattern and ``str.find`` find exactly the words ``WORD`` finds.
 _PLAIN_CHARS = frozenset(map(chr, range(128))) | frozenset("\xa0£€¥§©®°±·–—‘’‚“”„…•′″«»")
+
+
+#: Bytes table: ASCII letters and digits kept, every other byte made a space.
+_SEPARATE = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
+
+
+def _plain_words(text: str) -> list[str]:
+    """Return the words of TEXT (see ``_plain``), as ``WORD.findall`` would, in C loops.
+
+    Each non-ASCII character becomes one "?" (a separator, as every such character of
+    plain text is), then every byte that is no letter or digit a space: ``split`` does the rest.
+    """
+    return text.encode("ascii", "replace").translate(_SEPARATE).decode("ascii").split()
 
 
 def _plain(text: str) -> bool:

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from searchidx import analysis
 from searchidx.analysis import (
     STOPWORDS,
     NewsAnalyzer,
@@ -158,3 +159,11 @@ def test_token_list_equals_the_token_by_token_scan(pieces):
     text = "".join(pieces)
     for version in (text, text.encode("ascii", "ignore").decode()):
         assert token_list(version) == list(terms_with_offsets(version))
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_plain_words_are_the_word_pattern_s(pieces):
+    text = "".join(pieces)
+    if analysis._plain(text):
+        assert analysis._plain_words(text) == analysis.WORD.findall(text)
