@@ -22,6 +22,8 @@ keep their positions.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -163,6 +165,9 @@ def _from_arrays(
             ids = postings.term_postings(reader, FIELD, btext).ids
             if not ids.size:
                 continue
+            if not _decode_now(reader, btext, ids.size):
+                _from_matchers(reader, words, [index], occurrences, offset, local.tolist())
+                continue
             at = np.minimum(np.searchsorted(ids, local), ids.size - 1)
             found = ids[at] == local
             if not found.any():
@@ -174,9 +179,20 @@ def _from_arrays(
     return True
 
 
-def _from_matchers(reader, words: list[str], present: list[int], occurrences: dict) -> None:
-    """Add what ``_from_arrays`` adds, read with Whoosh's matchers (the reference way)."""
-    targets = sorted(occurrences)
+def _from_matchers(
+    reader,
+    words: list[str],
+    present: list[int],
+    occurrences: dict,
+    offset: int = 0,
+    targets: list[int] | None = None,
+) -> None:
+    """Add what ``_from_arrays`` adds, read with Whoosh's matchers (the reference way).
+
+    READER is the whole index, or one segment whose first document is OFFSET and whose
+    candidates are TARGETS (sorted, numbered within the segment).
+    """
+    targets = sorted(occurrences) if targets is None else targets
     for index in present:
         matcher = reader.postings(FIELD, words[index])
         for docnum in targets:
@@ -187,4 +203,32 @@ def _from_matchers(reader, words: list[str], present: list[int], occurrences: di
                 if not matcher.is_active():
                     break
             if matcher.id() == docnum:
-                occurrences[docnum].extend((p, index) for p in matcher.value_as("positions"))
+                found = occurrences[docnum + offset]
+                found.extend((p, index) for p in matcher.value_as("positions"))
+
+
+#: Long posting lists whose positions proximity asked for once (segment, term), bounded.
+_asked: OrderedDict = OrderedDict()
+_asked_lock = threading.Lock()
+_ASKED_MAX = 4096
+_SHORT = 2048  # postings: decoding all positions costs no more than a few matcher skips
+
+
+def _decode_now(reader, btext: bytes, count: int) -> bool:
+    """Return True when a term's positions should come from the arrays (decoding them).
+
+    Kept decoded already, or a short list: yes.  A long list is decoded the second time a
+    query asks for it (a cold query pays for 30 skips, not for the whole list); until then
+    the matcher reads only the candidates' blocks.  Both ways give the same positions.
+    """
+    if count <= _SHORT or postings.has_positions(reader, FIELD, btext):
+        return True
+    key = (*postings.segment_key(reader), btext)
+    with _asked_lock:
+        if key in _asked:
+            del _asked[key]
+            return True
+        _asked[key] = True
+        if len(_asked) > _ASKED_MAX:
+            _asked.popitem(last=False)
+    return False

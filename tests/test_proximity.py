@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchidx import Engine, index_paths, proximity
+from searchidx import Engine, index_paths, postings, proximity
 from searchidx.proximity import bonus, query_words, rerank
 from searchidx.query import parse_query
 from searchidx.schema import build_schema
@@ -87,13 +87,14 @@ def _both_ways(index_dir, queries):
             first = [(r.docnum, r.score) for r in searcher.search(q, limit=60)]
             words = query_words(q)
             present = [i for i, w in enumerate(words) if searcher.reader().doc_frequency("body", w)]
-            by_arrays = {d: [] for d, _ in first[:30]}
             by_matchers = {d: [] for d, _ in first[:30]}
-            assert proximity._from_arrays(searcher, words, present, by_arrays)
             proximity._from_matchers(searcher.reader(), words, present, by_matchers)
-            assert {d: sorted(v) for d, v in by_arrays.items()} == {
-                d: sorted(v) for d, v in by_matchers.items()
-            }, text
+            for _ in range(2):  # a long list is read by matchers once, then decoded
+                by_arrays = {d: [] for d, _ in first[:30]}
+                assert proximity._from_arrays(searcher, words, present, by_arrays)
+                assert {d: sorted(v) for d, v in by_arrays.items()} == {
+                    d: sorted(v) for d, v in by_matchers.items()
+                }, text
             compared += sum(len(v) for v in by_arrays.values())
             arrays = rerank(searcher, q, first)
             with pytest.MonkeyPatch.context() as mp:
@@ -103,7 +104,11 @@ def _both_ways(index_dir, queries):
     return compared
 
 
-def test_positions_from_arrays_equal_the_matchers_over_segments(tmp_path):
+@pytest.mark.parametrize("short", [2048, 0])
+def test_positions_from_arrays_equal_the_matchers_over_segments(tmp_path, monkeypatch, short):
+    # SHORT 0: every list is long, read by matchers the first time and decoded the second.
+    monkeypatch.setattr(proximity, "_SHORT", short)
+    postings.cache().clear()
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()
     second.mkdir()
