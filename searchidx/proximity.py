@@ -153,7 +153,7 @@ def _from_arrays(
     if not all(postings.supported(leaf.reader()) for leaf, _ in leaves):
         return False
     field = searcher.schema[FIELD]
-    targets = np.fromiter(occurrences, dtype=np.int64, count=len(occurrences))
+    targets = np.sort(np.fromiter(occurrences, dtype=np.int64, count=len(occurrences)))
     for leaf, offset in leaves:
         reader = leaf.reader()
         local = targets[(targets >= offset) & (targets < offset + reader.doc_count_all())]

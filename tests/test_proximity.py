@@ -124,7 +124,10 @@ def test_positions_from_arrays_equal_the_matchers_over_segments(tmp_path, monkey
 
 
 @pytest.mark.slow
-def test_positions_from_arrays_equal_the_matchers_on_bbc(bbc_index):
+@pytest.mark.parametrize("short", [2048, 0])
+def test_positions_from_arrays_equal_the_matchers_on_bbc(bbc_index, monkeypatch, short):
+    monkeypatch.setattr(proximity, "_SHORT", short)
+    postings.cache().clear()
     from tests.test_snippets_same import benchmark_queries
 
     assert _both_ways(bbc_index, benchmark_queries()) > 1000
