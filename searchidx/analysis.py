@@ -118,7 +118,7 @@ class _Normalizer:
         # The inverse of the cache (term -> the surface forms seen for it), so that
         # find_terms picks a text's wanted words by set operations in C.  ``generation``
         # counts the clears, so a reader can tell that both maps were emptied meanwhile.
-        self.forms: dict[str, set[str]] = {}
+        self.forms: dict[str, list[str]] = {}  # lists: far smaller than sets
         self.generation = 0
 
     def __call__(self, surface: str) -> str | None:
@@ -138,7 +138,7 @@ class _Normalizer:
             self.cache.clear()
             self.forms.clear()
         if term is not None:
-            self.forms.setdefault(term, set()).add(surface)
+            self.forms.setdefault(term, []).append(surface)
         self.cache[surface] = term
         return term
 
@@ -213,7 +213,7 @@ def find_terms(text: str, terms: set[str], stemmer: str) -> list[tuple[int, int,
     for word in words.difference(norm.cache):  # looks each word up (not "- keys()")
         norm(word)
     forms = norm.forms
-    wanted = {word: term for term in terms for word in forms.get(term, _NO_FORMS) & words}
+    wanted = {word: term for term in terms for word in words.intersection(forms.get(term, ()))}
     if norm.generation != generation:  # the maps were emptied meanwhile: look word by word
         wanted = {word: term for word in words if (term := norm(word)) in terms}
     if not wanted:
@@ -247,9 +247,6 @@ def _plain_words(text: str) -> list[str]:
 def _plain(text: str) -> bool:
     """Return True when TEXT holds only characters of ``_PLAIN_CHARS``."""
     return text.isascii() or _PLAIN_CHARS.issuperset(text)
-
-
-_NO_FORMS: frozenset[str] = frozenset()
 
 
 def _find_ascii(text: str, wanted: dict[str, str]) -> list[tuple[int, int, str]]:
