@@ -116,10 +116,23 @@ class _Normalizer:
         self._stem = None  # the stemmer (and NLTK) is loaded at the first unseen word
         self.cache: dict[str, str | None] = {}
         # The inverse of the cache (term -> the surface forms seen for it), so that
-        # find_terms picks a text's wanted words by set operations in C.  ``generation``
+        # find_terms picks a text's wanted words by set operations in C.  Made at the first
+        # search (``inverse``), so an indexing process never holds it.  ``generation``
         # counts the clears, so a reader can tell that both maps were emptied meanwhile.
-        self.forms: dict[str, list[str]] = {}  # lists: far smaller than sets
+        self.forms: dict[str, list[str]] | None = None  # lists: far smaller than sets
         self.generation = 0
+
+    def inverse(self) -> dict[str, list[str]]:
+        """Return the map from each term to the surface forms in the cache that give it."""
+        forms = self.forms
+        if forms is None:
+            # Published before the cache is read: a word added meanwhile is in the copy
+            # read below or is added by __call__ (which writes the cache first).
+            self.forms = forms = {}
+            for surface, term in list(self.cache.items()):
+                if term is not None:
+                    forms.setdefault(term, []).append(surface)
+        return forms
 
     def __call__(self, surface: str) -> str | None:
         try:
@@ -136,10 +149,11 @@ class _Normalizer:
         if len(self.cache) >= _CACHE_LIMIT:
             self.generation += 1
             self.cache.clear()
-            self.forms.clear()
-        if term is not None:
-            self.forms.setdefault(term, []).append(surface)
+            self.forms = None
         self.cache[surface] = term
+        forms = self.forms
+        if term is not None and forms is not None:
+            forms.setdefault(term, []).append(surface)
         return term
 
 
@@ -212,7 +226,7 @@ def find_terms(text: str, terms: set[str], stemmer: str) -> list[tuple[int, int,
     generation = norm.generation
     for word in words.difference(norm.cache):  # looks each word up (not "- keys()")
         norm(word)
-    forms = norm.forms
+    forms = norm.inverse()
     wanted = {word: term for term in terms for word in words.intersection(forms.get(term, ()))}
     if norm.generation != generation:  # the maps were emptied meanwhile: look word by word
         wanted = {word: term for word in words if (term := norm(word)) in terms}

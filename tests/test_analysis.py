@@ -167,3 +167,26 @@ def test_plain_words_are_the_word_pattern_s(pieces):
     text = "".join(pieces)
     if analysis._plain(text):
         assert analysis._plain_words(text) == analysis.WORD.findall(text)
+
+
+def test_the_normaliser_s_inverse_map_follows_its_cache(monkeypatch):
+    norm = analysis._Normalizer("porter")
+    for word in ("Troops", "troop", "the", "oil"):
+        norm(word)
+    assert norm.forms is None  # made at the first search only (an indexer never needs it)
+
+    def expected():
+        forms = {}
+        for surface, term in norm.cache.items():
+            if term is not None:
+                forms.setdefault(term, set()).add(surface)
+        return forms
+
+    assert {t: set(f) for t, f in norm.inverse().items()} == expected()
+    norm("TROOP")
+    norm("oils")
+    assert {t: set(f) for t, f in norm.inverse().items()} == expected()
+    monkeypatch.setattr(analysis, "_CACHE_LIMIT", len(norm.cache))
+    norm("boil")  # the cache is full: both maps start over
+    assert norm.generation == 1 and norm.cache == {"boil": "boil"}
+    assert norm.inverse() == {"boil": ["boil"]}
