@@ -118,6 +118,10 @@ class ArrayCache:
                     self.bytes -= _size(dropped)
         return value
 
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._items
+
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:
@@ -177,6 +181,11 @@ def term_positions(reader, fieldname: str, btext: bytes) -> PositionLists:
         return _positions(values, reader.schema[fieldname].format.decode_positions)
 
     return cache().get(key, load)
+
+
+def has_positions(reader, fieldname: str, btext: bytes) -> bool:
+    """Return True when ``term_positions`` of FIELDNAME:BTEXT is kept decoded in the cache."""
+    return (*segment_key(reader), fieldname, btext, "positions") in cache()
 
 
 def field_lengths(reader, fieldname: str) -> np.ndarray | None:

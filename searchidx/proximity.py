@@ -10,8 +10,9 @@ sum, times ``weight``, is added to the first-stage score::
 
     bonus(d) = weight * sum_t idf(t) * bm25_tf(acc_t(d), dl, avgdl, k1, b)
 
-Only the first ``depth`` candidates are re-scored, with positions read from Whoosh's
-postings of the ``body`` field (one matcher per query word, skipped to each candidate), so
+Only the first ``depth`` candidates are re-scored, with positions of the ``body`` field read
+from the fast path's cached arrays (``postings``; Whoosh's matchers, skipped to each
+candidate, for segments it cannot read), so
 the cost is bounded by depth x words whatever the number of matches.  The bonus is never
 negative, so the re-scored candidates stay above the rest and the rest keep their order:
 proximity only re-orders, it never adds or removes a result.  Positions count indexed
@@ -21,11 +22,14 @@ keep their positions.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
+import numpy as np
 from whoosh import query as wq
 
-from . import ranking
+from . import postings, ranking
 from .config import setting
 
 FIELD = "body"  # holds the headline and the text, so positions cover the whole article
@@ -114,24 +118,16 @@ def rerank(
     reader = searcher.reader()
     n = searcher.doc_count_all()
     avgdl = searcher.avg_field_length(FIELD) or 1.0
-    weights = []
+    weights: list[float] = []
     occurrences: dict[int, list[tuple[int, int]]] = {docnum: [] for docnum, _ in head}
-    targets = sorted(occurrences)
+    present = []  # the words that occur at all
     for index, word in enumerate(words):
         df = reader.doc_frequency(FIELD, word)
         weights.append(ranking.idf(n, df, idf_kind))
-        if not df:
-            continue
-        postings = reader.postings(FIELD, word)
-        for docnum in targets:
-            if not postings.is_active():
-                break
-            if postings.id() < docnum:
-                postings.skip_to(docnum)
-                if not postings.is_active():
-                    break
-            if postings.id() == docnum:
-                occurrences[docnum].extend((p, index) for p in postings.value_as("positions"))
+        if df:
+            present.append(index)
+    if not _from_arrays(searcher, words, present, occurrences):
+        _from_matchers(reader, words, present, occurrences)
     rescored = []
     for docnum, score in head:
         found = occurrences[docnum]
@@ -142,3 +138,97 @@ def rerank(
         rescored.append((docnum, score))
     rescored.sort(key=lambda item: -item[1])  # stable: ties keep the first stage's order
     return rescored + tail
+
+
+def _from_arrays(
+    searcher, words: list[str], present: list[int], occurrences: dict[int, list]
+) -> bool:
+    """Add (position, word index) of WORDS[PRESENT] in each document of OCCURRENCES.
+
+    The positions come from the fast path's cached arrays (``postings``): per segment, each
+    word's postings are found for the candidates with one ``np.searchsorted``.  Return False,
+    adding nothing, when a segment is not one ``postings`` can read.
+    """
+    leaves = searcher.leaf_searchers()
+    if not all(postings.supported(leaf.reader()) for leaf, _ in leaves):
+        return False
+    field = searcher.schema[FIELD]
+    targets = np.sort(np.fromiter(occurrences, dtype=np.int64, count=len(occurrences)))
+    for leaf, offset in leaves:
+        reader = leaf.reader()
+        local = targets[(targets >= offset) & (targets < offset + reader.doc_count_all())]
+        local = local - offset
+        if not local.size:
+            continue
+        for index in present:
+            btext = field.to_bytes(words[index])
+            ids = postings.term_postings(reader, FIELD, btext).ids
+            if not ids.size:
+                continue
+            if not _decode_now(reader, btext, ids.size):
+                _from_matchers(reader, words, [index], occurrences, offset, local.tolist())
+                continue
+            at = np.minimum(np.searchsorted(ids, local), ids.size - 1)
+            found = ids[at] == local
+            if not found.any():
+                continue
+            owner, pos = postings.term_positions(reader, FIELD, btext).gather(at[found])
+            docs = local[found] + offset
+            for docnum, p in zip(docs[owner].tolist(), pos.tolist()):
+                occurrences[docnum].append((p, index))
+    return True
+
+
+def _from_matchers(
+    reader,
+    words: list[str],
+    present: list[int],
+    occurrences: dict,
+    offset: int = 0,
+    targets: list[int] | None = None,
+) -> None:
+    """Add what ``_from_arrays`` adds, read with Whoosh's matchers (the reference way).
+
+    READER is the whole index, or one segment whose first document is OFFSET and whose
+    candidates are TARGETS (sorted, numbered within the segment).
+    """
+    targets = sorted(occurrences) if targets is None else targets
+    for index in present:
+        matcher = reader.postings(FIELD, words[index])
+        for docnum in targets:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                found = occurrences[docnum + offset]
+                found.extend((p, index) for p in matcher.value_as("positions"))
+
+
+#: Long posting lists whose positions proximity asked for once (segment, term), bounded.
+_asked: OrderedDict = OrderedDict()
+_asked_lock = threading.Lock()
+_ASKED_MAX = 4096
+_SHORT = 2048  # postings: decoding all positions costs no more than a few matcher skips
+
+
+def _decode_now(reader, btext: bytes, count: int) -> bool:
+    """Return True when a term's positions should come from the arrays (decoding them).
+
+    Kept decoded already, or a short list: yes.  A long list is decoded the second time a
+    query asks for it (a cold query pays for 30 skips, not for the whole list); until then
+    the matcher reads only the candidates' blocks.  Both ways give the same positions.
+    """
+    if count <= _SHORT or postings.has_positions(reader, FIELD, btext):
+        return True
+    key = (*postings.segment_key(reader), btext)
+    with _asked_lock:
+        if key in _asked:
+            del _asked[key]
+            return True
+        _asked[key] = True
+        if len(_asked) > _ASKED_MAX:
+            _asked.popitem(last=False)
+    return False

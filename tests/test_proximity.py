@@ -2,10 +2,12 @@
 
 import pytest
 
-from searchidx import Engine, index_paths
+from searchidx import Engine, index_paths, postings, proximity
 from searchidx.proximity import bonus, query_words, rerank
 from searchidx.query import parse_query
 from searchidx.schema import build_schema
+
+from .conftest import ROOT
 
 FILLER = " ".join(f"filler{i}" for i in range(30))
 
@@ -75,3 +77,63 @@ def test_rerank_only_reorders_the_first_depth(near_far):
         assert [d for d, _ in rerank(searcher, phrase, hits, weight=1.0, window=5, depth=9)] == [
             d for d, _ in hits
         ]
+
+
+def _both_ways(index_dir, queries):
+    """Re-rank each query's first results with positions from arrays and from matchers."""
+    compared = 0
+    with Engine(index_dir) as engine:
+        searcher = engine._current()
+        for text in queries:
+            q = parse_query(text, searcher.schema, 0.5, 10_000)
+            first = [(r.docnum, r.score) for r in searcher.search(q, limit=60)]
+            words = query_words(q)
+            present = [i for i, w in enumerate(words) if searcher.reader().doc_frequency("body", w)]
+            by_matchers = {d: [] for d, _ in first[:30]}
+            proximity._from_matchers(searcher.reader(), words, present, by_matchers)
+            for _ in range(2):  # a long list is read by matchers once, then decoded
+                by_arrays = {d: [] for d, _ in first[:30]}
+                assert proximity._from_arrays(searcher, words, present, by_arrays)
+                assert {d: sorted(v) for d, v in by_arrays.items()} == {
+                    d: sorted(v) for d, v in by_matchers.items()
+                }, text
+            compared += sum(len(v) for v in by_arrays.values())
+            arrays = rerank(searcher, q, first)
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(proximity, "_from_arrays", lambda *args: False)
+                matchers = rerank(searcher, q, first)
+            assert arrays == matchers, text  # same order, same scores exactly
+    return compared
+
+
+@pytest.mark.parametrize("short", [2048, 0])
+def test_positions_from_arrays_equal_the_matchers_over_segments(tmp_path, monkeypatch, short):
+    # SHORT 0: every list is long, read by matchers the first time and decoded the second.
+    monkeypatch.setattr(proximity, "_SHORT", short)
+    postings.cache().clear()
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    for n in range(6):
+        (first / f"{n}.txt").write_text(f"Volcano {n}\n\nVolcano eruption {FILLER} ash eruption.\n")
+        (second / f"{n}.txt").write_text(f"Lava {n}\n\nAsh {FILLER[: n * 9]} volcano lava.\n")
+    index_paths(tmp_path / "ix", [first])
+    index_paths(tmp_path / "ix", [first, second])
+    with Engine(tmp_path / "ix") as engine:
+        assert len(engine._current().leaf_searchers()) > 1
+    queries = ["volcano eruption", "volcano ash lava", "ash eruption lava volcano"]
+    assert _both_ways(tmp_path / "ix", queries) > 20
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("short", [2048, 0])
+def test_positions_from_arrays_equal_the_matchers_on_bbc(bbc_index, monkeypatch, short):
+    monkeypatch.setattr(proximity, "_SHORT", short)
+    postings.cache().clear()
+    assert _both_ways(bbc_index, benchmark_queries()) > 1000
+
+
+def benchmark_queries() -> list[str]:
+    """Return the speed benchmark's queries (benchmarks/queries.txt)."""
+    lines = (ROOT / "benchmarks" / "queries.txt").read_text(encoding="utf-8").splitlines()
+    return [ln.partition("\t")[0].strip() for ln in lines if ln.strip() and ln[0] != "#"]
