@@ -218,7 +218,15 @@ class _Normalizer:
         else:
             if self._stem is None:
                 self._stem = _stem_function(self._key)
-            entry = (self._stem(word) or word, word in STOPWORDS)
+            if self._key.startswith("snowball:") and not surface.isascii():
+                # Snowball's rules for French, Spanish, German ... name accented endings
+                # ("annoncée" and "annoncé" share a stem only if the accents are still
+                # there): stem the case-folded word, then fold the stem.
+                natural = unicodedata.normalize("NFC", surface.casefold())
+                term = fold(self._stem(natural)) or word
+            else:
+                term = self._stem(word) or word
+            entry = (term, word in STOPWORDS)
         if len(self.cache) >= _CACHE_LIMIT:
             self.cache.clear()
         self.cache[surface] = entry

@@ -106,9 +106,11 @@ class Engine:
         """Return this thread's searcher, on the newest generation of the index."""
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = storage.open_index(self.index_dir).searcher(weighting=self.weighting)
+            searcher = storage.retrying(
+                lambda: storage.open_index(self.index_dir).searcher(weighting=self.weighting)
+            )
         else:
-            searcher = searcher.refresh()
+            searcher = storage.retrying(searcher.refresh)
         self._local.searcher = searcher
         with self._lock:
             self._searchers[threading.get_ident()] = searcher

@@ -29,9 +29,31 @@ INDEX_NAME = "MAIN"
 LOCK_NAME = f"{INDEX_NAME}_WRITELOCK"
 
 
+#: Tries at reading a generation that a commit may replace (and delete) while it is read.
+_READ_TRIES = 20
+
+
+def retrying(read):
+    """Return READ(), tried again when a commit deleted the generation it was reading.
+
+    Whoosh lists the table-of-contents files, then opens the newest; a commit that lands in
+    between deletes it (FileNotFoundError), and the next try finds the new generation.
+    """
+    for attempt in range(_READ_TRIES):
+        try:
+            return read()
+        except FileNotFoundError:
+            if attempt == _READ_TRIES - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def exists(index_dir: str | os.PathLike) -> bool:
     """Return True when INDEX_DIR holds an index."""
-    return os.path.isdir(index_dir) and index.exists_in(str(index_dir), INDEX_NAME)
+    return os.path.isdir(index_dir) and retrying(
+        lambda: index.exists_in(str(index_dir), INDEX_NAME)
+    )
 
 
 def open_index(index_dir: str | os.PathLike) -> FileIndex:
@@ -41,7 +63,7 @@ def open_index(index_dir: str | os.PathLike) -> FileIndex:
             f"no index in {index_dir}: build one with 'searchidx index PATH --index {index_dir}'"
         )
     try:
-        return index.open_dir(str(index_dir), INDEX_NAME)
+        return retrying(lambda: index.open_dir(str(index_dir), INDEX_NAME))
     except (EmptyIndexError, OSError, EOFError, ValueError) as exc:
         raise IndexUnavailable(f"cannot open the index in {index_dir}: {exc}") from None
 

@@ -35,17 +35,24 @@ def ids_for(index_dir, word: str) -> set[str]:
     """Return the ids of the documents whose body holds WORD, read from a fresh reader."""
     if not storage.exists(index_dir):
         return set()
-    with storage.open_index(index_dir).searcher() as searcher:
-        from whoosh.query import Term
+    from whoosh.query import Term
 
-        return {hit["id"] for hit in searcher.search(Term("body", word), limit=None)}
+    def read():
+        with storage.open_index(index_dir).searcher() as searcher:
+            return {hit["id"] for hit in searcher.search(Term("body", word), limit=None)}
+
+    return storage.retrying(read)  # a batch may commit while the generation is read
 
 
 def doc_count(index_dir) -> int:
     if not storage.exists(index_dir):
         return 0
-    with storage.open_index(index_dir).reader() as reader:
-        return reader.doc_count()
+
+    def read():
+        with storage.open_index(index_dir).reader() as reader:
+            return reader.doc_count()
+
+    return storage.retrying(read)
 
 
 def wait_for(condition, what: str, timeout: float = WAIT):
