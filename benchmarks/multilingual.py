@@ -24,6 +24,7 @@ own with the real indexer into a temporary folder and queried through the real E
 * faker: ``Faker(locale).text()`` for a dozen locales whose word lists are of the language
   (random words in sentences, not news; ``pip install faker``, the ``bench`` extra).
 
+``SEARCHIDX_CORPORA`` names the corpora folder when it is not ``../shared/corpora``.
 Only ``index_paths`` and ``Engine.search`` are used, so the same script measures older code
 (``PYTHONPATH=/path/to/old/checkout``).  Run::
 
@@ -159,9 +160,7 @@ def fixture_documents() -> list[dict]:
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "ARTICLES":
             articles = ast.literal_eval(node.value)
-            return [
-                {"id": i, "lang": lang, "title": t, "body": b} for i, lang, t, b in articles
-            ]
+            return [{"id": i, "lang": lang, "title": t, "body": b} for i, lang, t, b in articles]
     raise SystemExit("tests/test_multilingual.py has no ARTICLES list")
 
 
@@ -402,7 +401,9 @@ def main(argv: list[str] | None = None) -> int:
         earlier = json.loads(Path(args.compare).read_text(encoding="utf-8"))
         before, labels = earlier["summary"], (earlier["label"], args.label)
         result["compare"] = {"label": earlier["label"], "summary": before}
-    print(f"known item found first (documents: {result['documents']}, n={args.n}, seed={args.seed})")
+    print(
+        f"known item found first (documents: {result['documents']}, n={args.n}, seed={args.seed})"
+    )
     print_table(summary, before, labels)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
