@@ -134,6 +134,21 @@ class Engine:
     def stemmer(self) -> str:
         return self._current().schema["body"].analyzer.stemmer
 
+    def _parse(self, searcher, query: str):
+        """Return QUERY parsed for SEARCHER's index (in its languages), prefixes checked.
+
+        Raises QueryError for a query that cannot be parsed or a prefix that is too broad.
+        """
+        q = parse_query(
+            query,
+            searcher.schema,
+            self.title_boost,
+            int(setting("max_query_length")),
+            index_languages(searcher.reader()),
+        )
+        check_expansions(q, searcher.reader())
+        return q
+
     # -- searching ------------------------------------------------------------------------
 
     def search(
@@ -164,14 +179,7 @@ class Engine:
         page_size = int(setting("page_size")) if page_size is None else page_size
         _check_page(page, page_size, sort)
         searcher = self._current()
-        q = parse_query(
-            query,
-            searcher.schema,
-            self.title_boost,
-            int(setting("max_query_length")),
-            index_languages(searcher.reader()),
-        )
-        check_expansions(q, searcher.reader())
+        q = self._parse(searcher, query)
         narrow = build_filter(searcher.reader(), source, date_from, date_to, year, language)
         # From here: parsing is bounded by the query's length (the first parse of a process
         # also loads the stemmer, which is no query's fault).
@@ -310,14 +318,7 @@ class Engine:
         stored = searcher.document(id=doc_id)
         if not stored:
             return None
-        q = parse_query(
-            query,
-            searcher.schema,
-            self.title_boost,
-            int(setting("max_query_length")),
-            index_languages(searcher.reader()),
-        )
-        check_expansions(q, searcher.reader())
+        q = self._parse(searcher, query)
         spec = match_spec(q, searcher.reader())
         stemmer = searcher.schema["body"].analyzer.stemmer
         language = stored.get("language")
@@ -383,14 +384,7 @@ class Engine:
         if not isinstance(limit, int) or not 1 <= limit <= largest:
             raise QueryError(f"an export holds from 1 to {largest:,} rows (got {limit!r})")
         searcher = self._current()
-        q = parse_query(
-            query,
-            searcher.schema,
-            self.title_boost,
-            int(setting("max_query_length")),
-            index_languages(searcher.reader()),
-        )
-        check_expansions(q, searcher.reader())
+        q = self._parse(searcher, query)
         narrow = build_filter(searcher.reader(), source, date_from, date_to, year)
         sortedby = datesort.newest_first() if sort == "date" else None
         results = searcher.search(q, limit=limit, sortedby=sortedby, filter=narrow)
