@@ -65,5 +65,10 @@ def index_languages(reader) -> list[str]:
     """Return the languages of the documents in the index READER, English first."""
     if "language" not in reader.schema:
         return [DEFAULT_LANGUAGE]
-    found = set(reader.field_terms("language")) | {DEFAULT_LANGUAGE}
-    return sorted(found, key=lambda code: (code != DEFAULT_LANGUAGE, code))
+    # Asked for by every query: listed once per reader (a reader is one generation).
+    known = reader.__dict__.get("_searchidx_languages")
+    if known is None:
+        found = set(reader.field_terms("language")) | {DEFAULT_LANGUAGE}
+        known = sorted(found, key=lambda code: (code != DEFAULT_LANGUAGE, code))
+        reader.__dict__["_searchidx_languages"] = known
+    return list(known)

@@ -13,29 +13,21 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from .documents import Copy
+
 KEY_TERMS = 12  # more terms find better neighbours; each costs one more posting list
 MAX_RELATED = 5
 _SPARE = 10  # extra candidates fetched so that copies left out still leave enough
 
 
-@dataclass
-class Related:
-    """One related article."""
+@dataclass(frozen=True)
+class Related(Copy):
+    """One related article: what a copy shows, with its similarity score."""
 
-    id: str
-    title: str
-    date: object
-    source: str
-    score: float
+    score: float = 0.0
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date.isoformat() if self.date else None,
-            "source": self.source,
-            "score": round(self.score, 4),
-        }
+        return {**super().to_dict(), "score": round(self.score, 4)}
 
 
 def _copy_key(fields: dict) -> tuple[str, str]:
@@ -65,10 +57,10 @@ def similar(searcher, doc_id: str, limit: int = MAX_RELATED) -> list[Related] | 
             continue
         found.append(
             Related(
-                id=other["id"],
-                title=other.get("title", ""),
-                date=other.get("date"),
-                source=other.get("source", ""),
+                other["id"],
+                other.get("title", ""),
+                other.get("date"),
+                other.get("source", ""),
                 score=float(hit.score or 0.0),
             )
         )

@@ -222,3 +222,13 @@ def app(seed_index):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def desk_index(tmp_path):
+    """An index of the news desk (tests/newsdesk.py): elections, copies, hostile text."""
+    from .newsdesk import write_newsdesk
+
+    index_dir = tmp_path / "index"
+    index_paths(index_dir, [write_newsdesk(tmp_path)])
+    return index_dir

@@ -81,14 +81,16 @@ def index_files(index_dir: Path) -> set[str]:
 
 
 @contextlib.contextmanager
-def serving(index_dir: Path):
-    """Run ``searchidx serve`` on INDEX_DIR at a free port of 127.0.0.1; yield its base URL.
+def serving(index_dir: Path, *options: str, with_process: bool = False):
+    """Run ``searchidx serve OPTIONS`` on INDEX_DIR at a free port of 127.0.0.1; yield its URL.
 
     The URL is read from the first line serve prints, and the server is known to be up once
-    ``/healthz`` answers.
+    ``/healthz`` answers.  WITH_PROCESS yields (URL, the server's process) instead.
     """
     proc = subprocess.Popen(
-        cli_args("serve", "--host", "127.0.0.1", "--port", "0", "--index", str(index_dir)),
+        cli_args(
+            "serve", "--host", "127.0.0.1", "--port", "0", "--index", str(index_dir), *options
+        ),
         cwd=ROOT,
         env=cli_env(),
         stdout=subprocess.PIPE,
@@ -110,7 +112,7 @@ def serving(index_dir: Path):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise
                 time.sleep(0.1)
-        yield base
+        yield (base, proc) if with_process else base
     finally:
         proc.terminate()
         proc.wait(timeout=30)

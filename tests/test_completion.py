@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from searchidx import Engine, index_paths
+from searchidx import Engine
 
 from .conftest import close_app, make_app
-from .newsdesk import ELECTION_DOCS, write_newsdesk
-
-
-@pytest.fixture
-def desk_index(tmp_path):
-    index_dir = tmp_path / "index"
-    index_paths(index_dir, [write_newsdesk(tmp_path)])
-    return index_dir
+from .newsdesk import ELECTION_DOCS
 
 
 @pytest.fixture

@@ -14,14 +14,7 @@ from searchidx.cli import cli
 
 from .conftest import close_app, make_app
 from .helpers import run_cli
-from .newsdesk import ELECTION_DOCS, HOSTILE_TITLE, write_newsdesk
-
-
-@pytest.fixture
-def desk_index(tmp_path):
-    index_dir = tmp_path / "index"
-    index_paths(index_dir, [write_newsdesk(tmp_path)])
-    return index_dir
+from .newsdesk import ELECTION_DOCS, HOSTILE_TITLE
 
 
 @pytest.fixture

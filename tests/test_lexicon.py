@@ -10,14 +10,7 @@ from searchidx import Engine, index_paths, storage
 from searchidx.lexicon import FIELD, LexiconCache, _raw_words
 from searchidx.schema import QUERY_FIELDS
 
-from .newsdesk import ELECTION_DOCS, write_newsdesk
-
-
-@pytest.fixture
-def desk_index(tmp_path):
-    index_dir = tmp_path / "index"
-    index_paths(index_dir, [write_newsdesk(tmp_path)])
-    return index_dir
+from .newsdesk import ELECTION_DOCS
 
 
 def _lexicon(index_dir):

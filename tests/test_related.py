@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from searchidx import Engine, index_paths
+from searchidx import Engine
 from searchidx.cli import cli
 
 from .conftest import close_app, make_app
 from .helpers import run_cli
-from .newsdesk import GAME_COPY_IDS, write_newsdesk
-
-
-@pytest.fixture
-def desk_index(tmp_path):
-    index_dir = tmp_path / "index"
-    index_paths(index_dir, [write_newsdesk(tmp_path)])
-    return index_dir
+from .newsdesk import GAME_COPY_IDS
 
 
 def test_the_best_related_article_shares_the_key_terms_and_copies_are_left_out(desk_index):
