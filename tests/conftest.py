@@ -16,6 +16,8 @@ SEEDS = ROOT / "seeds"
 SEED_ID = "seeds/000_a20da12f17ca7dba.txt"
 # SEARCHIDX_CORPORA points elsewhere (e.g. from a git worktree, where ../shared is not there).
 CORPORA = Path(os.environ.get("SEARCHIDX_CORPORA") or ROOT.parent / "shared" / "corpora")
+# The browser tests' fixtures (browser, page): see tests/browser.py.
+pytest_plugins = ["tests.browser"]
 
 
 def corpus(name: str) -> Path:
