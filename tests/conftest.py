@@ -234,3 +234,11 @@ def desk_index(tmp_path):
     index_dir = tmp_path / "index"
     index_paths(index_dir, [write_newsdesk(tmp_path)])
     return index_dir
+
+
+@pytest.fixture
+def desk_client(desk_index):
+    """A test client of the web app on the news desk index."""
+    app = make_app(desk_index)
+    yield app.test_client()
+    close_app(app)
