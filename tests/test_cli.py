@@ -1,13 +1,12 @@
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
 from searchidx.cli import cli
 
-from .conftest import SEED_ID, SEEDS, corpus, env_without_index
+from .conftest import SEED_ID, SEEDS, corpus
+from .helpers import run_cli
 
 
 def run(runner, *args, index=None):
@@ -120,25 +119,11 @@ def test_real_subprocess_builds_default_index_on_first_query(tmp_path):
     (work / "seeds" / "000_a20da12f17ca7dba.txt").write_bytes(
         (SEEDS / "000_a20da12f17ca7dba.txt").read_bytes()
     )
-    proc = subprocess.run(
-        [sys.executable, "-m", "searchidx", "query", "troops"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        env=env_without_index(),
-        timeout=120,
-    )
+    proc = run_cli("query", "troops", cwd=work)
     assert proc.returncode == 0, proc.stderr
     assert "building it from seeds/" in proc.stderr
     assert "US resumes joint military operations in Iraq" in proc.stdout
-    again = subprocess.run(
-        [sys.executable, "-m", "searchidx", "query", "nosuchwordanywhere"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        env=env_without_index(),
-        timeout=120,
-    )
+    again = run_cli("query", "nosuchwordanywhere", cwd=work)
     assert again.returncode == 1 and again.stderr == ""
 
 
