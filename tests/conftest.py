@@ -77,6 +77,12 @@ def copy_tree(source: Path, target: Path) -> Path:
     return target
 
 
+def env_without_index() -> dict:
+    env = dict(os.environ)
+    env.pop("SEARCHIDX_INDEX", None)
+    return env
+
+
 # -- a small archive in every supported format, with known fields and facet counts ---------
 
 COURIER_PAGE = """<!DOCTYPE html>

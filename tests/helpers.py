@@ -33,17 +33,10 @@ def cli_args(*args: str) -> list[str]:
     return [sys.executable, "-m", "searchidx", *args]
 
 
-def run_cli(
-    *args: str, timeout: float = 120, cwd: Path | None = None, **env: str
-) -> subprocess.CompletedProcess:
-    """Run searchidx ARGS as a subprocess (in folder CWD) and return the finished process."""
+def run_cli(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+    """Run searchidx ARGS as a subprocess and return the finished process."""
     return subprocess.run(
-        cli_args(*args),
-        cwd=cwd,
-        env=cli_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+        cli_args(*args), env=cli_env(**env), capture_output=True, text=True, timeout=timeout
     )
 
 

@@ -1,12 +1,13 @@
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
 from searchidx.cli import cli
 
-from .conftest import SEED_ID, SEEDS, corpus
-from .helpers import run_cli
+from .conftest import SEED_ID, SEEDS, corpus, env_without_index
 
 
 def run(runner, *args, index=None):
@@ -119,11 +120,25 @@ def test_real_subprocess_builds_default_index_on_first_query(tmp_path):
     (work / "seeds" / "000_a20da12f17ca7dba.txt").write_bytes(
         (SEEDS / "000_a20da12f17ca7dba.txt").read_bytes()
     )
-    proc = run_cli("query", "troops", cwd=work)
+    proc = subprocess.run(
+        [sys.executable, "-m", "searchidx", "query", "troops"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env_without_index(),
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "building it from seeds/" in proc.stderr
     assert "US resumes joint military operations in Iraq" in proc.stdout
-    again = run_cli("query", "nosuchwordanywhere", cwd=work)
+    again = subprocess.run(
+        [sys.executable, "-m", "searchidx", "query", "nosuchwordanywhere"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env_without_index(),
+        timeout=120,
+    )
     assert again.returncode == 1 and again.stderr == ""
 
 
