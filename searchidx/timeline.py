@@ -122,25 +122,3 @@ def _instant(microseconds: int | None) -> datetime | None:
     return (
         None if microseconds is None else datetime(1, 1, 1) + timedelta(microseconds=microseconds)
     )
-
-
-def histogram(buckets: list[TimeBucket], width: int = 40) -> str:
-    """Return BUCKETS as a compact text histogram, one line a period (for the CLI)."""
-    if not buckets:
-        return ""
-    most = max(b.count for b in buckets) or 1
-    labels = [_short(b) for b in buckets]
-    pad = max(map(len, labels))
-    digits = len(str(most))
-    total = sum(b.count for b in buckets)
-    lines = [f"Timeline ({buckets[0].unit}s, {total} dated match{'' if total == 1 else 'es'}):"]
-    for label, bucket in zip(labels, buckets):
-        bar = "█" * round(width * bucket.count / most) or ("▏" if bucket.count else "")
-        lines.append(f"  {label:<{pad}} {bucket.count:>{digits}} {bar}")
-    return "\n".join(lines)
-
-
-def _short(bucket: TimeBucket) -> str:
-    if bucket.unit == "year":
-        return bucket.label
-    return f"{bucket.start:%Y-%m}" if bucket.unit == "month" else bucket.start.isoformat()

@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from whoosh.analysis import Token, Tokenizer
+from whoosh.analysis import Tokenizer
+
+from .wholeterms import whole_value_tokens
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _PATH_WORD = re.compile(r"[^\W_]+")
@@ -53,29 +55,7 @@ def query_term(value: str) -> str:
 class UrlTokenizer(Tokenizer):
     """Tokenize a URL into the terms of ``url_terms`` (a query value into one term)."""
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
+    def __call__(self, value, tokenize=True, mode="", **kwargs):
+        # tokenize=False changes nothing: every URL term is already whole.
         terms = [query_term(value)] if mode == "query" else url_terms(value)
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, text in enumerate(t for t in terms if t):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar, token.endchar = start_char, start_char + len(value)
-            yield token
+        return whole_value_tokens([t for t in terms if t], value, mode=mode, **kwargs)

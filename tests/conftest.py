@@ -16,6 +16,8 @@ SEEDS = ROOT / "seeds"
 SEED_ID = "seeds/000_a20da12f17ca7dba.txt"
 # SEARCHIDX_CORPORA points elsewhere (e.g. from a git worktree, where ../shared is not there).
 CORPORA = Path(os.environ.get("SEARCHIDX_CORPORA") or ROOT.parent / "shared" / "corpora")
+# The browser tests' fixtures (browser, page): see tests/browser.py.
+pytest_plugins = ["tests.browser"]
 
 
 def corpus(name: str) -> Path:
@@ -232,3 +234,11 @@ def desk_index(tmp_path):
     index_dir = tmp_path / "index"
     index_paths(index_dir, [write_newsdesk(tmp_path)])
     return index_dir
+
+
+@pytest.fixture
+def desk_client(desk_index):
+    """A test client of the web app on the news desk index."""
+    app = make_app(desk_index)
+    yield app.test_client()
+    close_app(app)

@@ -11,6 +11,7 @@ import pytest
 
 from searchidx import Engine, duplicates, index_paths, timeline
 from searchidx.cli import cli
+from searchidx.cli.render import histogram
 
 from .archive_corpus import DATED, MATCHES, STORIES, article, prose, write_archive
 from .helpers import run_cli
@@ -81,7 +82,7 @@ def test_timeline_of_nothing_is_empty(archive):
 
 def test_histogram_text_has_one_line_a_period(archive):
     _, index_dir = archive
-    text = timeline.histogram(_search(index_dir, date_from="2021-03", date_to="2021-03").timeline)
+    text = histogram(_search(index_dir, date_from="2021-03", date_to="2021-03").timeline)
     lines = text.splitlines()
     assert lines[0].startswith("Timeline (days, 4 dated matches)")
     assert lines[1].split()[:2] == ["2021-03-03", "2"]

@@ -2,12 +2,12 @@
 
 The server runs as a subprocess on 127.0.0.1 over an index of the seeds, a hostile article and,
 when present, the BBC corpus.  One browser serves the whole module; each test gets a fresh page.
-Without a browser the module is skipped, unless CI is set: then it fails.
+The browser, its pages and the Chromium it finds are in ``browser.py``; without a browser the
+module is skipped, unless CI is set: then it fails.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -26,46 +26,6 @@ SCREENSHOT = ROOT / "docs" / "screenshot.png"
 # The run always takes the screenshot; it replaces the committed one only when asked, so a
 # test run does not leave the work tree changed: SEARCHIDX_UPDATE_SCREENSHOT=1 pytest ...
 UPDATE_SCREENSHOT = os.environ.get("SEARCHIDX_UPDATE_SCREENSHOT") == "1"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    """Return the path of a Chromium on this machine (never a downloaded one), or None."""
-    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser"):
-        found = shutil.which(candidate)
-        if found:
-            return found
-    return None
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests must run when CI is set, but {reason}")
-    pytest.skip(f"{reason}; install it (apt-get install -y chromium) to run the browser tests")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        _unavailable("no chromium found at /usr/bin/chromium or on PATH")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -100,33 +60,6 @@ def server(site_index):
     """The base URL of ``python -m searchidx serve`` running on SITE_INDEX."""
     with serving(site_index) as base:
         yield base
-
-
-@pytest.fixture
-def page(browser, server):
-    """A fresh page that records dialogs and CSP violations."""
-    with watched_page(browser, server, 1000, 760) as page:
-        yield page
-
-
-@contextlib.contextmanager
-def watched_page(browser, base_url: str, width: int, height: int):
-    """Yield a page of a new context on BASE_URL that records dialogs and CSP violations."""
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.dialogs = []
-    page.csp_errors = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.on(
-        "console",
-        lambda msg: (
-            page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
-        ),
-    )
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def _seed_link(page):

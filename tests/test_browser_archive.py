@@ -6,25 +6,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from searchidx import index_paths
-
 from .archive_corpus import write_archive
-from .helpers import serving
-from .test_browser import browser, watched_page  # noqa: F401  (the module's browser fixture)
+from .browser import served
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("archive-site")
-    index_paths(base / "index", [write_archive(base / "archive")])
-    with serving(base / "index") as url:
+    with served(
+        tmp_path_factory, "archive-site", lambda base: write_archive(base / "archive")
+    ) as url:
         yield url
-
-
-@pytest.fixture
-def page(browser, server):  # noqa: F811
-    with watched_page(browser, server, 1000, 760) as page:
-        yield page
 
 
 def test_clicking_a_timeline_bar_narrows_the_date_range(page):

@@ -1,7 +1,7 @@
 """Search as you type, the feed link and related articles in a real Chromium.
 
-Runs ``searchidx serve`` on the news desk of ``newsdesk.py`` and uses the ``browser`` fixture
-of ``test_browser`` (Debian's chromium; skipped without one, failing when CI is set).
+Runs ``searchidx serve`` on the news desk of ``newsdesk.py`` and uses the fixtures of
+``browser.py`` (Debian's chromium; skipped without one, failing when CI is set).
 """
 
 from __future__ import annotations
@@ -9,26 +9,14 @@ from __future__ import annotations
 import feedparser
 import pytest
 
-from searchidx import index_paths
-
-from .helpers import serving
+from .browser import served
 from .newsdesk import GAME_COPY_IDS, write_newsdesk
-from .test_browser import browser, watched_page  # noqa: F401  (browser: a fixture)
 
 
 @pytest.fixture(scope="module")
-def desk_server(tmp_path_factory):
-    base_dir = tmp_path_factory.mktemp("desk")
-    index_dir = base_dir / "index"
-    index_paths(index_dir, [write_newsdesk(base_dir)])
-    with serving(index_dir) as base:
+def server(tmp_path_factory):
+    with served(tmp_path_factory, "desk", write_newsdesk) as base:
         yield base
-
-
-@pytest.fixture
-def page(browser, desk_server):  # noqa: F811
-    with watched_page(browser, desk_server, 1000, 760) as page:
-        yield page
 
 
 def _options(page):
@@ -79,8 +67,8 @@ def test_a_headline_option_opens_the_article(page):
     assert page.locator("h1").inner_text() == "Metal Slug offers retro fun"
 
 
-def test_without_scripts_the_box_is_a_plain_form(browser, desk_server):  # noqa: F811
-    context = browser.new_context(base_url=desk_server, java_script_enabled=False)
+def test_without_scripts_the_box_is_a_plain_form(browser, server):
+    context = browser.new_context(base_url=server, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto("/")

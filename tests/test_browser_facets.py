@@ -1,7 +1,7 @@
 """Facet filters clicked in a real Chromium against ``searchidx serve`` on the format archive.
 
-Uses the ``browser`` fixture of ``test_browser`` (Debian's chromium; skipped without one,
-failing when CI is set).
+Uses the fixtures of ``browser.py`` (Debian's chromium; skipped without one, failing when
+CI is set).
 """
 
 from __future__ import annotations
@@ -10,27 +10,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from searchidx import index_paths
-
+from .browser import served
 from .conftest import write_archive
-from .helpers import serving
-from .test_browser import browser, watched_page  # noqa: F401  (browser: a fixture)
+
+VIEWPORT = (1100, 800)
 
 
 @pytest.fixture(scope="module")
-def archive_server(tmp_path_factory):
+def server(tmp_path_factory):
     """The base URL of ``python -m searchidx serve`` on an index of the format archive."""
-    base_dir = tmp_path_factory.mktemp("facets")
-    index_dir = base_dir / "index"
-    index_paths(index_dir, [write_archive(base_dir)])
-    with serving(index_dir) as base:
+    with served(tmp_path_factory, "facets", write_archive) as base:
         yield base
-
-
-@pytest.fixture
-def page(browser, archive_server):  # noqa: F811
-    with watched_page(browser, archive_server, 1100, 800) as page:
-        yield page
 
 
 def url_args(page) -> dict[str, str]:

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from searchidx import Engine
 
-from .conftest import close_app, make_app
 from .newsdesk import ELECTION_DOCS
-
-
-@pytest.fixture
-def client(desk_index):
-    app = make_app(desk_index)
-    yield app.test_client()
-    close_app(app)
 
 
 def test_the_last_word_is_completed_most_common_first(desk_index):
@@ -43,8 +33,8 @@ def test_headlines_hold_the_earlier_words_and_a_completion(desk_index):
         assert engine.complete("metal zzz").headlines == []  # nothing completes "zzz"
 
 
-def test_api_suggest(client):
-    answer = client.get("/api/suggest?q=ele")
+def test_api_suggest(desk_client):
+    answer = desk_client.get("/api/suggest?q=ele")
     assert answer.status_code == 200
     data = answer.get_json()
     assert data["words"][0]["text"] == "election"
@@ -53,18 +43,18 @@ def test_api_suggest(client):
     assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
 
 
-def test_api_suggest_with_odd_input(client):
+def test_api_suggest_with_odd_input(desk_client):
     for q in ["", "   ", '"', "title:(", "*", "-", "é", "x" * 5000, "<script>"]:
-        answer = client.get("/api/suggest", query_string={"q": q})
+        answer = desk_client.get("/api/suggest", query_string={"q": q})
         assert answer.status_code == 200, q
         assert set(answer.get_json()) == {"query", "words", "headlines"}
 
 
-def test_every_page_loads_the_suggest_script_and_works_without_it(client):
-    html = client.get("/").get_data(as_text=True)
+def test_every_page_loads_the_suggest_script_and_works_without_it(desk_client):
+    html = desk_client.get("/").get_data(as_text=True)
     assert '<script src="/static/suggest.js" defer></script>' in html
     # Without the script the box is a plain GET form: nothing in the markup needs it.
     assert 'role="combobox"' not in html
-    script = client.get("/static/suggest.js")
+    script = desk_client.get("/static/suggest.js")
     assert script.status_code == 200 and b'setAttribute("role", "combobox")' in script.data
     script.close()

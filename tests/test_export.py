@@ -12,16 +12,8 @@ import pytest
 from searchidx import Engine, index_paths
 from searchidx.cli import cli
 
-from .conftest import close_app, make_app
 from .helpers import run_cli
 from .newsdesk import ELECTION_DOCS, HOSTILE_TITLE
-
-
-@pytest.fixture
-def client(desk_index):
-    app = make_app(desk_index)
-    yield app.test_client()
-    close_app(app)
 
 
 def test_export_rows_are_every_match_in_rank_order(desk_index):
@@ -36,8 +28,8 @@ def test_export_rows_are_every_match_in_rank_order(desk_index):
             engine.export("election", limit=0)
 
 
-def test_api_export_csv_is_streamed_and_parses(client):
-    answer = client.get("/api/export?q=election&format=csv")
+def test_api_export_csv_is_streamed_and_parses(desk_client):
+    answer = desk_client.get("/api/export?q=election&format=csv")
     assert answer.status_code == 200 and answer.is_streamed
     assert answer.headers["Content-Type"].startswith("text/csv")
     assert 'filename="searchidx-export.csv"' in answer.headers["Content-Disposition"]
@@ -47,8 +39,8 @@ def test_api_export_csv_is_streamed_and_parses(client):
     assert hostile["title"] == HOSTILE_TITLE and hostile["source"] == "Desk <b>"
 
 
-def test_api_export_jsonl_can_be_indexed_again(client, tmp_path):
-    answer = client.get("/api/export?q=metal+slug&format=jsonl&limit=2")
+def test_api_export_jsonl_can_be_indexed_again(desk_client, tmp_path):
+    answer = desk_client.get("/api/export?q=metal+slug&format=jsonl&limit=2")
     lines = answer.get_data(as_text=True).splitlines()
     assert len(lines) == 2 and answer.headers["Content-Type"].startswith("application/x-ndjson")
     rows = [json.loads(line) for line in lines]
@@ -71,13 +63,13 @@ def test_api_export_jsonl_can_be_indexed_again(client, tmp_path):
         ("q=election&limit=999999", "an export holds from 1"),
     ],
 )
-def test_api_export_errors_are_one_line_json(client, query, message):
-    answer = client.get(f"/api/export?{query}")
+def test_api_export_errors_are_one_line_json(desk_client, query, message):
+    answer = desk_client.get(f"/api/export?{query}")
     assert answer.status_code == 400 and message in answer.get_json()["error"]
 
 
-def test_the_atom_feed_is_valid_and_newest_first(client):
-    answer = client.get("/search.atom?q=election")
+def test_the_atom_feed_is_valid_and_newest_first(desk_client):
+    answer = desk_client.get("/search.atom?q=election")
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("application/atom+xml")
     feed = feedparser.parse(answer.data)
@@ -94,15 +86,15 @@ def test_the_atom_feed_is_valid_and_newest_first(client):
     assert feed.feed.links[0].href == "http://localhost/search.atom?q=election"
 
 
-def test_the_feed_of_nothing_is_still_valid_and_bad_queries_are_400(client):
-    feed = feedparser.parse(client.get("/search.atom?q=zzzqqq").data)
+def test_the_feed_of_nothing_is_still_valid_and_bad_queries_are_400(desk_client):
+    feed = feedparser.parse(desk_client.get("/search.atom?q=zzzqqq").data)
     assert not feed.bozo and feed.entries == []
-    assert client.get("/search.atom?q=").status_code == 400
-    assert client.get("/search.atom?q=title%3A%28").status_code == 400
+    assert desk_client.get("/search.atom?q=").status_code == 400
+    assert desk_client.get("/search.atom?q=title%3A%28").status_code == 400
 
 
-def test_results_page_links_its_feed_and_exports(client):
-    html = client.get("/search?q=election&source=Desk").get_data(as_text=True)
+def test_results_page_links_its_feed_and_exports(desk_client):
+    html = desk_client.get("/search?q=election&source=Desk").get_data(as_text=True)
     assert (
         '<link rel="alternate" type="application/atom+xml" title="Newest articles for '
         '“election”" href="/search.atom?q=election&amp;source=Desk">'
@@ -110,7 +102,7 @@ def test_results_page_links_its_feed_and_exports(client):
     assert '<a class="feed" href="/search.atom?q=election&amp;source=Desk"' in html
     assert 'href="/api/export?q=election&amp;format=csv&amp;source=Desk" download>CSV' in html
     assert 'href="/api/export?q=election&amp;format=jsonl&amp;source=Desk" download>' in html
-    opensearch = client.get("/opensearch.xml").get_data(as_text=True)
+    opensearch = desk_client.get("/opensearch.xml").get_data(as_text=True)
     assert 'type="application/atom+xml"' in opensearch
     assert "http://localhost/search.atom?q={searchTerms}" in opensearch
 

@@ -7,7 +7,6 @@ import json
 from searchidx import Engine
 from searchidx.cli import cli
 
-from .conftest import close_app, make_app
 from .helpers import run_cli
 from .newsdesk import GAME_COPY_IDS
 
@@ -25,25 +24,20 @@ def test_the_best_related_article_shares_the_key_terms_and_copies_are_left_out(d
         assert engine.similar("no/such/id") is None
 
 
-def test_api_similar(desk_index):
-    app = make_app(desk_index)
-    try:
-        client = app.test_client()
-        data = client.get(f"/api/similar/{GAME_COPY_IDS[0]}").get_json()
-        assert data["id"] == GAME_COPY_IDS[0]
-        assert data["related"][0]["id"] == "games/arcade-revival"
-        assert set(data["related"][0]) == {"id", "title", "date", "source", "score"}
-        missing = client.get("/api/similar/no/such/id")
-        assert missing.status_code == 404 and "error" in missing.get_json()
-        page = client.get(f"/doc/{GAME_COPY_IDS[0]}").get_data(as_text=True)
-        assert 'aria-labelledby="related-heading"' in page
-        assert '<a href="/doc/games/arcade-revival">Arcade shooters enjoy a revival</a>' in page
-        assert f'href="/doc/{GAME_COPY_IDS[1]}"' not in page
-        # The hostile headline is escaped in the related list of an election article.
-        hostile = client.get("/doc/politics/election-01").get_data(as_text=True)
-        assert "<script>alert" not in hostile
-    finally:
-        close_app(app)
+def test_api_similar(desk_client):
+    data = desk_client.get(f"/api/similar/{GAME_COPY_IDS[0]}").get_json()
+    assert data["id"] == GAME_COPY_IDS[0]
+    assert data["related"][0]["id"] == "games/arcade-revival"
+    assert set(data["related"][0]) == {"id", "title", "date", "source", "score"}
+    missing = desk_client.get("/api/similar/no/such/id")
+    assert missing.status_code == 404 and "error" in missing.get_json()
+    page = desk_client.get(f"/doc/{GAME_COPY_IDS[0]}").get_data(as_text=True)
+    assert 'aria-labelledby="related-heading"' in page
+    assert '<a href="/doc/games/arcade-revival">Arcade shooters enjoy a revival</a>' in page
+    assert f'href="/doc/{GAME_COPY_IDS[1]}"' not in page
+    # The hostile headline is escaped in the related list of an election article.
+    hostile = desk_client.get("/doc/politics/election-01").get_data(as_text=True)
+    assert "<script>alert" not in hostile
 
 
 def test_cli_similar(runner, desk_index):

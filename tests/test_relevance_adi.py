@@ -50,17 +50,13 @@ def test_searchidx_ranks_adi_above_the_floor(adi, tmp_path):
     assert scores["nDCG@10"] > NDCG_FLOOR, scores
 
 
-def test_fts5_baseline_ranks_adi_above_the_floor(adi, tmp_path):
+@pytest.mark.parametrize(
+    "name, run", [("fts5", relevance.run_fts5), ("whoosh", relevance.run_whoosh)]
+)
+def test_baseline_ranks_adi_above_the_floor(adi, tmp_path, name, run):
+    """The FTS5 and plain-Whoosh baselines clear the floor as well."""
     coll, files = adi
     run_path = tmp_path / "run.txt"
-    relevance.run_fts5(files, tmp_path, run_path)
-    scores = check_run(coll, run_path, "fts5")
-    assert scores["nDCG@10"] > NDCG_FLOOR, scores
-
-
-def test_plain_whoosh_baseline_ranks_adi_above_the_floor(adi, tmp_path):
-    coll, files = adi
-    run_path = tmp_path / "run.txt"
-    relevance.run_whoosh(files, tmp_path, run_path)
-    scores = check_run(coll, run_path, "whoosh")
+    run(files, tmp_path, run_path)
+    scores = check_run(coll, run_path, name)
     assert scores["nDCG@10"] > NDCG_FLOOR, scores

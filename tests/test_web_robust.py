@@ -1,7 +1,4 @@
-"""The web server under stress: answers while an index run commits; hostile input stays inert.
-
-Skipped until the web front end (``web/``, ``searchidx serve``) is on this branch.
-"""
+"""The web server under stress: answers while an index run commits; hostile input stays inert."""
 
 from __future__ import annotations
 
@@ -20,10 +17,9 @@ from hypothesis import strategies as st
 
 from searchidx import index_paths
 
+from .conftest import close_app, make_app
 from .helpers import cli_args, cli_env, run_cli, serving, write_corpus
 from .test_fuzz import QUERIES
-
-web = pytest.importorskip("web", reason="the web front end has not been merged yet")
 
 THREADS, REQUESTS_EACH, MAX_EACH, TIME_LIMIT = 4, 60, 600, 90.0
 FIRST, SECOND = 150, 250
@@ -105,13 +101,6 @@ def test_server_keeps_answering_while_an_index_run_commits(server):
     )
 
 
-@pytest.fixture
-def client(seed_index):
-    app = web.create_app({"INDEX": str(seed_index), "TESTING": True})
-    yield app.test_client()
-    app.extensions["searchidx"].close()
-
-
 @settings(
     max_examples=int(os.environ.get("SEARCHIDX_FUZZ_EXAMPLES", "300")) // 2,
     deadline=None,
@@ -160,7 +149,7 @@ def test_xss_in_documents_and_queries_comes_back_escaped(tmp_path, payload):
     folder.mkdir()
     (folder / "evil.txt").write_text(f"Evil {payload} headline\n\nbody okapi {payload} tail\n")
     index_paths(tmp_path / "index", [folder])
-    app = web.create_app({"INDEX": str(tmp_path / "index"), "TESTING": True})
+    app = make_app(tmp_path / "index")
     client = app.test_client()
     try:
         for url in (
@@ -175,7 +164,7 @@ def test_xss_in_documents_and_queries_comes_back_escaped(tmp_path, payload):
             for live in DANGEROUS:
                 assert live not in page, (url, live)
     finally:
-        app.extensions["searchidx"].close()
+        close_app(app)
 
 
 @pytest.mark.parametrize(

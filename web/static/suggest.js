@@ -28,6 +28,10 @@ document.addEventListener("DOMContentLoaded", function () {
   var asked = 0;
 
   function close() {
+    // A closed list stays closed: drop the pending ask and any answer still on its way
+    // (else a slow answer to an earlier keystroke reopens it after Escape).
+    clearTimeout(timer);
+    asked++;
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
