@@ -95,6 +95,12 @@ SETTINGS: tuple[Setting, ...] = (
         "SEARCHIDX_QUERY_TIMEOUT",
         "Seconds one search may run before it stops with an error (0: no limit).",
     ),
+    Setting(
+        "query_cache",
+        1000,
+        "SEARCHIDX_QUERY_CACHE",
+        "Parsed queries (and suggestions) kept per engine for the index generation (0: none).",
+    ),
     Setting("snippet_chars", 200, None, "Length of one snippet fragment, in characters."),
     Setting("snippet_fragments", 3, None, "Most fragments in a snippet."),
     Setting(
