@@ -90,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory for decoded posting lists kept between searches, in MB.",
     ),
     Setting(
+        "stored_cache_mb",
+        32,
+        "SEARCHIDX_STORED_CACHE_MB",
+        "Memory for decompressed stored-field blocks kept between searches, in MB.",
+    ),
+    Setting(
         "query_timeout",
         1.0,
         "SEARCHIDX_QUERY_TIMEOUT",
