@@ -16,8 +16,11 @@ text in several languages and scripts), with as few Python steps per word as the
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import methodcaller
 
@@ -36,6 +39,8 @@ from .analysis import (
 
 #: Distinct surface words remembered per stemmer key before starting over.
 MEMO_LIMIT = 200_000
+#: Texts whose words are remembered (``_Text``), and the most characters they may hold.
+TEXT_LIMIT, TEXT_CHARS = 512, 2_000_000
 
 #: ASCII, and the punctuation and symbols news text has beyond it: none is a word character
 #: for the analyzer's pattern nor for ``str.isalnum``, so on text made only of these the
@@ -73,17 +78,6 @@ def _has_bigram_runs(text: str) -> bool:
     return _HIGH.search(text) is not None and _BIGRAM_SCRIPT.search(text) is not None
 
 
-def _word_by_word(text: str, plain: bool, terms: set[str], stemmer: str, language) -> bool:
-    """Return True if TEXT must be analysed token by token to find TERMS exactly.
-
-    So it must when it has bigram runs, or a hyphenated compound whose joined form (a
-    token of its own) is one of TERMS.
-    """
-    if not plain and _has_bigram_runs(text):
-        return True
-    return not terms.isdisjoint(_joined_forms(text, plain, stemmer, language))
-
-
 class _Memo:
     """The index term of each surface word seen, and the inverse map (term -> words).
 
@@ -95,16 +89,28 @@ class _Memo:
     """
 
     def __init__(self, stemmer: str, language: str | None):
+        self.key = stemmer_for(stemmer, language)
         self._norm = normalizer(stemmer, language=language)
-        self._maps: tuple[dict[str, str | None], dict[str, list[str]]] = ({}, {})
+        # (term_of, forms, generation): replaced as one when full, with a generation number
+        # unique in the process (two threads starting over at once get two numbers)
+        self._maps: tuple[dict[str, str | None], dict[str, list[str]], int] = (
+            {},
+            {},
+            next(_generations),
+        )
 
-    def maps(self, words: set[str]) -> tuple[dict[str, str | None], dict[str, list[str]]]:
-        """Return (term_of, forms), both holding every word of WORDS."""
-        term_of, forms = self._maps
+    def maps(
+        self, words: set[str], text: _Text | None = None
+    ) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+        """Return (term_of, forms), both holding every word of WORDS (of TEXT, if given)."""
+        term_of, forms, generation = self._maps
+        if text is not None and text.known.get(self.key) == generation:
+            return term_of, forms  # the text's words were added to these maps before
         new = words.difference(term_of)  # looks each word up (not "words - keys()")
         if new:
             if len(term_of) + len(new) > MEMO_LIMIT:
-                term_of, forms = self._maps = ({}, {})
+                generation = next(_generations)
+                term_of, forms, _ = self._maps = ({}, {}, generation)
                 new = words
             norm = self._norm
             for word in new:
@@ -113,9 +119,12 @@ class _Memo:
                 if term is not None:
                     forms.setdefault(term, []).append(word)
                 term_of[word] = term
+        if text is not None:
+            text.known[self.key] = generation
         return term_of, forms
 
 
+_generations = itertools.count()
 _memos: dict[str, _Memo] = {}
 _memos_lock = threading.Lock()
 
@@ -139,18 +148,26 @@ def _scan(text: str, terms: set[str], stemmer: str, language: str | None):
     return sorted((p.start, p.end, p.term) for p in found if p.term in terms)
 
 
-def _joined_forms(text: str, plain: bool, stemmer: str, language: str | None) -> set[str]:
-    """Return the terms of the joined forms the index holds for TEXT's hyphenated compounds."""
+def _compounds(text: str, plain: bool) -> list[str]:
+    """Return the hyphenated compounds of TEXT (``_HYPHENATED``), from its hyphens if plain."""
     if not any(hyphen in text for hyphen in _HYPHENS):
-        return set()
+        return []
+    return _plain_compounds(text) if plain else _HYPHENATED.findall(text)
+
+
+def _joined_wanted(compounds: list[str], terms: set[str], stemmer: str, language) -> bool:
+    """Return True if the joined form the index holds for one of COMPOUNDS is in TERMS.
+
+    Such a text is analysed token by token: the joined form is a token of its own.
+    """
+    if not compounds:
+        return False
     norm = normalizer(stemmer, language=language)
-    found = set()
-    compounds = _plain_compounds(text) if plain else _HYPHENATED.findall(text)
     for compound in set(compounds):
         parts = _SPLIT_HYPHENS.split(compound)
-        if _joins(parts) and (entry := norm("".join(parts))) is not None:
-            found.add(entry[0])
-    return found
+        if _joins(parts) and (entry := norm("".join(parts))) is not None and entry[0] in terms:
+            return True
+    return False
 
 
 _SPLIT_HYPHENS = regex.compile(rf"[{_HYPHENS}]")
@@ -183,6 +200,53 @@ def _plain_compounds(text: str) -> list[str]:
     return found
 
 
+@dataclass
+class _Text:
+    """What the term finder learnt of a text, kept for the next query that shows it.
+
+    The hits of a results page are often hits of the next query too (the same story for
+    "oil", "oil prices" and "opec"): their distinct words, hyphenated compounds and whether
+    they are plain need not be listed again.  ``known`` names, per stemmer key, the memo
+    maps that hold all the words, by their generation.
+    """
+
+    plain: bool
+    bigrams: bool
+    words: set[str]
+    compounds: list[str]
+    known: dict[str, int] = field(default_factory=dict)
+
+
+_texts: OrderedDict[str, _Text] = OrderedDict()
+_texts_chars = 0
+_texts_lock = threading.Lock()
+
+
+def _text(text: str) -> _Text:
+    """Return what the term finder knows of TEXT, learnt now if TEXT is not kept."""
+    global _texts_chars
+    with _texts_lock:
+        known = _texts.get(text)
+        if known is not None:
+            _texts.move_to_end(text)
+            return known
+    plain = _plain(text)
+    known = _Text(
+        plain,
+        not plain and _has_bigram_runs(text),
+        set(_plain_words(text) if plain else _PLAIN_WORD.findall(text)),
+        _compounds(text, plain),
+    )
+    with _texts_lock:
+        if text not in _texts:
+            _texts[text] = known
+            _texts_chars += len(text)
+            while len(_texts) > TEXT_LIMIT or _texts_chars > TEXT_CHARS:
+                dropped, _ = _texts.popitem(last=False)
+                _texts_chars -= len(dropped)
+    return known
+
+
 def find_terms(
     text: str, terms: set[str], stemmer: str, language: str | None = None
 ) -> list[tuple[int, int, str]]:
@@ -192,11 +256,12 @@ def find_terms(
     """
     if not terms or not text:
         return []
-    plain = _plain(text)
-    if _word_by_word(text, plain, terms, stemmer, language):
+    info = _text(text)
+    plain = info.plain
+    if info.bigrams or _joined_wanted(info.compounds, terms, stemmer, language):
         return _scan(text, terms, stemmer, language)
-    words = set(_plain_words(text) if plain else _PLAIN_WORD.findall(text))
-    _, forms = _memo(stemmer, language).maps(words)
+    words = info.words
+    _, forms = _memo(stemmer, language).maps(words, info)
     wanted = {word: term for term in terms for word in words.intersection(forms.get(term, ()))}
     if not wanted:
         return []
@@ -246,14 +311,15 @@ def token_list(
     of every token, joined forms included, whose term is one of TERMS, in order.  Words, offsets and
     terms are listed by C loops where the text allows.
     """
-    plain = _plain(text)
-    if _word_by_word(text, plain, terms, stemmer, language):
+    info = _text(text)
+    plain = info.plain
+    if info.bigrams or _joined_wanted(info.compounds, terms, stemmer, language):
         found = pieces(text, stemmer, language)
         tokens = [(p.term, p.start, p.end) for p in found if not p.joined]
         return tokens, sorted((p.start, p.end, p.term) for p in found if p.term in terms)
     pattern = _ASCII_WORD if plain else _PLAIN_WORD
     words = pattern.findall(text)
-    term_of, _ = _memo(stemmer, language).maps(set(words))
+    term_of, _ = _memo(stemmer, language).maps(info.words, info)
     found = map(term_of.__getitem__, words)
     spans = map(_SPAN, pattern.finditer(text))
     tokens = [(term, *span) for term, span in zip(found, spans) if term is not None]

@@ -122,15 +122,22 @@ def test_plain_text_compounds_are_the_analyzers_compounds():
         assert highlight._plain_compounds(text) == _HYPHENATED.findall(text), repr(text)
 
 
-def test_the_memo_starts_over_when_full(monkeypatch):
+def test_the_memos_start_over_when_full(monkeypatch):
     monkeypatch.setattr(highlight, "MEMO_LIMIT", 5)
+    monkeypatch.setattr(highlight, "TEXT_LIMIT", 2)
     monkeypatch.setattr(highlight, "_memos", {})
-    text = "alpha beta gamma delta epsilon zeta eta theta iota kappa troops"
-    for _ in range(3):
-        assert find_terms(text, {"troop", "kappa"}, "porter") == reference_marks(
-            text, {"troop", "kappa"}
-        )
-    assert len(highlight._memo("porter", None)._maps[0]) <= 11
+    texts = [
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa troops",
+        "Troop movements: kappa, lambda and mu were seen by the troops",
+        "no wanted words in this one at all",
+    ]
+    for _ in range(3):  # each text starts the word memo over; the text memo keeps two
+        for text in texts:
+            wanted = {"troop", "kappa"}
+            assert find_terms(text, wanted, "porter") == reference_marks(text, wanted)
+            assert token_list(text, wanted, "porter")[1] == reference_marks(text, wanted)
+    assert len(highlight._memo("porter", None)._maps[0]) <= 12
+    assert len(highlight._texts) <= 2
 
 
 def _real_texts() -> list[tuple[str, str | None]]:
