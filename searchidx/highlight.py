@@ -22,8 +22,9 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import methodcaller
+from typing import NamedTuple
 
+import numpy as np
 import regex
 
 from .analysis import (
@@ -54,9 +55,6 @@ _NOT_PLAIN = re.compile(rf"[^\x00-\x7f{_PLAIN_EXTRA}]")
 _HIGH = re.compile("[\u0e00-\U0010ffff]")
 #: Bytes table: ASCII letters and digits kept, every other byte made a space.
 _SEPARATE = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
-#: The words of plain text (``_plain``), with their offsets: the stdlib pattern is faster.
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
-_SPAN = methodcaller("span")
 
 
 def _plain(text: str) -> bool:
@@ -301,27 +299,66 @@ def _words_pattern(words: tuple[str, ...]) -> regex.Pattern:
     return regex.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
-def token_list(
-    text: str, terms: set[str], stemmer: str, language: str | None = None
-) -> tuple[list[tuple[str, int, int]], list[tuple[int, int, str]]]:
+class Tokens(NamedTuple):
+    """A text's positioned tokens (aligned lists: a token's index is its position) and marks."""
+
+    terms: list[str]
+    starts: list[int]
+    ends: list[int]
+    marks: list[tuple[int, int, str]]  # (start, end, term) of the wanted terms, in order
+
+
+def token_list(text: str, terms: set[str], stemmer: str, language: str | None = None) -> Tokens:
     """Return TEXT's positioned tokens and the marks of TERMS, as ``analysis.pieces`` would.
 
-    The tokens are (term, start, end) of every token but the joined forms of compounds, in
-    order (a token's place in the list is its position); the marks are (start, end, term)
-    of every token, joined forms included, whose term is one of TERMS, in order.  Words, offsets and
-    terms are listed by C loops where the text allows.
+    The tokens are every token but the joined forms of compounds, in order; the marks are
+    (start, end, term) of every token, joined forms included, whose term is one of TERMS.
+    Words, offsets and terms are listed by C loops (and numpy) where the text allows.
     """
     info = _text(text)
-    plain = info.plain
     if info.bigrams or _joined_wanted(info.compounds, terms, stemmer, language):
         found = pieces(text, stemmer, language)
-        tokens = [(p.term, p.start, p.end) for p in found if not p.joined]
-        return tokens, sorted((p.start, p.end, p.term) for p in found if p.term in terms)
-    pattern = _ASCII_WORD if plain else _PLAIN_WORD
-    words = pattern.findall(text)
+        kept = [p for p in found if not p.joined]
+        marks = sorted((p.start, p.end, p.term) for p in found if p.term in terms)
+        return Tokens([p.term for p in kept], [p.start for p in kept], [p.end for p in kept], marks)
     term_of, _ = _memo(stemmer, language).maps(info.words, info)
-    found = map(term_of.__getitem__, words)
-    spans = map(_SPAN, pattern.finditer(text))
-    tokens = [(term, *span) for term, span in zip(found, spans) if term is not None]
-    marks = [(start, end, term) for term, start, end in tokens if term in terms] if terms else []
-    return tokens, marks
+    if info.plain:
+        found = list(map(term_of.__getitem__, _plain_words(text)))
+        starts, ends = _plain_spans(text)
+    else:
+        matches = list(_PLAIN_WORD.finditer(text))
+        found = [term_of[m.group()] for m in matches]
+        starts, ends = [m.start() for m in matches], [m.end() for m in matches]
+    if None in found:  # a lone combining mark is a word of the pattern but no token
+        kept = [i for i, term in enumerate(found) if term is not None]
+        found = [found[i] for i in kept]
+        starts, ends = [starts[i] for i in kept], [ends[i] for i in kept]
+    marks = sorted((starts[i], ends[i], term) for term in terms for i in positions(found, term))
+    return Tokens(found, starts, ends, marks)
+
+
+def positions(terms: list[str], term: str) -> list[int]:
+    """Return the indexes of TERM in TERMS, in order (``list.index`` steps in C)."""
+    found = []
+    at = -1
+    try:
+        while True:
+            at = terms.index(term, at + 1)
+            found.append(at)
+    except ValueError:
+        return found
+
+
+#: 1 for the bytes of ASCII letters and digits (the word characters of plain text).
+_WORD_BYTES = np.array([chr(c).isalnum() and c < 128 for c in range(256)], dtype=np.int8)
+
+
+def _plain_spans(text: str) -> tuple[list[int], list[int]]:
+    """Return the start and end offsets of the words of plain TEXT (``_plain_words``).
+
+    Each character is one byte once non-ASCII ones are "?", so byte offsets are character
+    offsets; a word starts where the word-byte mask rises and ends where it falls.
+    """
+    mask = _WORD_BYTES[np.frombuffer(text.encode("ascii", "replace"), dtype=np.uint8)]
+    edges = np.flatnonzero(np.diff(mask, prepend=0, append=0))
+    return edges[0::2].tolist(), edges[1::2].tolist()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .highlight import find_terms, token_list
+from .highlight import find_terms, positions, token_list
 from .schema import TEXT_FIELDS
 
 MAX_SCAN = 200_000  # characters of a document examined for matches
@@ -81,34 +81,21 @@ def _marked_tokens(
     if not spec.phrases:
         return _merged(find_terms(text[:MAX_SCAN], spec.terms, stemmer, language))
     # Single terms (joined forms of compounds included) are marked here, phrases below.
-    tokens, marks = token_list(text[:MAX_SCAN], spec.terms, stemmer, language)
-    terms = [token[0] for token in tokens]
+    terms, starts, ends, marks = token_list(text[:MAX_SCAN], spec.terms, stemmer, language)
+    count = len(terms)
     for words, slop in spec.phrases:
         first, rest = words[0], words[1:]
-        for i in _places(terms, first):
-            token = tokens[i]
+        for i in positions(terms, first):
             places = [i]
             for word in rest:
-                window = range(places[-1] + 1, min(len(tokens), places[-1] + 1 + slop))
-                nxt = next((j for j in window if tokens[j][0] == word), None)
+                window = range(places[-1] + 1, min(count, places[-1] + 1 + slop))
+                nxt = next((j for j in window if terms[j] == word), None)
                 if nxt is None:
                     break
                 places.append(nxt)
             else:  # one mark from the phrase's first word to its last
-                marks.append((token[1], tokens[places[-1]][2], first))
+                marks.append((starts[i], ends[places[-1]], first))
     return _merged(sorted(marks))
-
-
-def _places(terms: list[str], term: str) -> list[int]:
-    """Return the indexes of TERM in TERMS, in order (``list.index`` steps in C)."""
-    found = []
-    at = -1
-    try:
-        while True:
-            at = terms.index(term, at + 1)
-            found.append(at)
-    except ValueError:
-        return found
 
 
 def _merged(marks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -97,9 +97,9 @@ def reference_snippet(text, spec, stemmer, size=200, max_fragments=3, language=N
 )
 def test_find_terms_and_token_list_agree_with_a_full_scan(text, terms):
     assert find_terms(text, terms, "porter") == reference_marks(text, terms)
-    tokens, marks = token_list(text, terms, "porter")
-    assert tokens == reference_tokens(text)
-    assert marks == reference_marks(text, terms)
+    found = token_list(text, terms, "porter")
+    assert list(zip(found.terms, found.starts, found.ends)) == reference_tokens(text)
+    assert found.marks == reference_marks(text, terms)
 
 
 def test_plain_text_words_are_the_analyzers_words():
@@ -112,6 +112,8 @@ def test_plain_text_words_are_the_analyzers_words():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(60)))
         assert _plain(text)
         assert _plain_words(text) == _PLAIN_WORD.findall(text)
+        starts, ends = highlight._plain_spans(text)
+        assert list(zip(starts, ends)) == [m.span() for m in _PLAIN_WORD.finditer(text)]
     assert not _plain("café") and not _plain("財政")
 
 
@@ -135,7 +137,7 @@ def test_the_memos_start_over_when_full(monkeypatch):
         for text in texts:
             wanted = {"troop", "kappa"}
             assert find_terms(text, wanted, "porter") == reference_marks(text, wanted)
-            assert token_list(text, wanted, "porter")[1] == reference_marks(text, wanted)
+            assert token_list(text, wanted, "porter").marks == reference_marks(text, wanted)
     assert len(highlight._memo("porter", None)._maps[0]) <= 12
     assert len(highlight._texts) <= 2
 
@@ -175,9 +177,10 @@ def test_real_text_marks_tokens_and_snippets_equal_the_full_scan():
         for wanted in (terms, set(list(terms)[:1])):
             expected = reference_marks(text, wanted, found=found)
             assert find_terms(text, wanted, "porter", language) == expected
-        tokens, marks = token_list(text, terms, "porter", language)
+        listed = token_list(text, terms, "porter", language)
+        tokens = list(zip(listed.terms, listed.starts, listed.ends))
         assert tokens == reference_tokens(text, found=found)
-        assert marks == reference_marks(text, terms, found=found)
+        assert listed.marks == reference_marks(text, terms, found=found)
         for spec in (MatchSpec(terms), MatchSpec(terms, phrases), MatchSpec(set(), phrases)):
             made = make_snippet(text, spec, "porter", language=language).parts
             assert made == reference_snippet(text, spec, "porter", language=language, found=found)
