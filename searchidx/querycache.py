@@ -39,7 +39,8 @@ def generation_key(reader) -> tuple:
         segments = []
         for leaf, _ in reader.leaf_readers():
             segment = getattr(leaf, "segment", None)
-            segments.append(segment().segment_id() if segment else id(leaf))
+            segment = segment() if segment else None  # an empty index's reader has none
+            segments.append(segment.segment_id() if segment is not None else id(leaf))
         generation = reader.generation() if hasattr(reader, "generation") else None
         known = (generation, tuple(segments))
         reader.__dict__["_searchidx_generation"] = known

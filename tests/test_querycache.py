@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from searchidx import Engine, QueryError, index_paths
+from searchidx import Engine, QueryError, index_paths, storage
 from searchidx.querycache import QueryCache
 
 QUERIES = [
@@ -105,3 +105,16 @@ def test_threads_share_one_cache(desk_index):
             thread.join()
         assert found == [expected] * 4
         assert engine._queries.misses == misses  # every thread read the first parse
+
+
+def test_an_empty_index_then_its_first_documents(tmp_path):
+    index_dir = tmp_path / "index"
+    storage.open_or_create(index_dir, "porter", timeout=5)  # no segment yet
+    with Engine(index_dir) as engine:
+        assert engine.search("harbour").total == 0
+        assert engine.search("harbour").total == 0  # from the cache
+        folder = tmp_path / "articles"
+        folder.mkdir()
+        (folder / "a.txt").write_text("Harbour plans\n\nThe harbour board met on Monday.\n")
+        index_paths(index_dir, [folder])
+        assert engine.search("harbour").total == 1
