@@ -35,7 +35,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import NamedTuple
 
@@ -423,64 +423,6 @@ def terms_with_offsets(
     for piece in pieces(text, stemmer, language):
         if not piece.joined:
             yield piece.term, piece.start, piece.end
-
-
-@lru_cache(maxsize=512)
-def _words_pattern(words: tuple[str, ...]) -> regex.Pattern:
-    """Return a pattern matching any of WORDS where it is a whole word of the text."""
-    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    # Not preceded or followed by a word character: exactly the tokens WORD would find.
-    return regex.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
-
-
-def _has_bigram_runs(text: str) -> bool:
-    # Every bigram script lies above U+0E00: max() in C rules out most text at once.
-    return max(text, default="\0") >= "\u0e00" and _BIGRAM_SCRIPT.search(text) is not None
-
-
-def _joined_forms(text: str, norm: _Normalizer) -> set[str]:
-    """Return the terms of the joined forms of the hyphenated compounds in TEXT."""
-    found = set()
-    for compound in set(_HYPHENATED.findall(text)):
-        parts = regex.split(rf"[{_HYPHENS}]", compound)
-        if _joins(parts) and (entry := norm("".join(parts))) is not None:
-            found.add(entry[0])
-    return found
-
-
-def find_terms(
-    text: str, terms: set[str], stemmer: str, language: str | None = None
-) -> list[tuple[int, int, str]]:
-    """Return the (start, end, term) of each word of TEXT whose term is one of TERMS.
-
-    The same as filtering ``pieces(text)``, without a Python step per token where the text
-    allows: the distinct words are listed by a word pattern (in C) and each is normalised
-    once (memoised); then only the words that map to TERMS are located, with one pattern
-    that matches exactly those whole words.  Text with bigram runs, or with a compound whose
-    joined form is wanted, is analysed token by token.
-    """
-    if _has_bigram_runs(text):
-        return [
-            (p.start, p.end, p.term) for p in pieces(text, stemmer, language) if p.term in terms
-        ]
-    norm = normalizer(stemmer, language=language)
-    known = norm.cache.get
-    wanted: dict[str, str] = {}
-    for word in set(_PLAIN_WORD.findall(text)):
-        entry = known(word, _UNSEEN)
-        if entry is _UNSEEN:
-            entry = norm(word)
-        if entry is not None and entry[0] in terms:
-            wanted[word] = entry[0]
-    missing = terms.difference(wanted.values())
-    if missing and not missing.isdisjoint(_joined_forms(text, norm)):
-        return [
-            (p.start, p.end, p.term) for p in pieces(text, stemmer, language) if p.term in terms
-        ]
-    if not wanted:
-        return []
-    pattern = _words_pattern(tuple(sorted(wanted)))
-    return [(m.start(), m.end(), wanted[m.group()]) for m in pattern.finditer(text)]
 
 
 def stem_prefix(prefix: str, stemmer: str = "porter", language: str | None = None) -> str:

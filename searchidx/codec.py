@@ -47,6 +47,8 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool
 
+from . import storedcache
+
 # count, last id, max weight, compression level, min and max length bytes
 _HEADER = BLOCK_HEADER = struct.Struct("<IIfBBB")
 # How a block stores its weights: all 1.0, all one value, uint16, uint32, float32.
@@ -313,6 +315,7 @@ class StoredColumn(columns.Column):
             self._lengths = array("I", raw[4 * blocks + 8 * (blocks + 1) :])
             self._docs = docs
             self._cache = (-1, b"", 0)  # block number, its bytes, its first document
+            self.segment_id: str | None = None  # set by the reader: blocks kept by storedcache
 
         def __getitem__(self, docnum):
             if docnum >= self._docs or not self._lengths[docnum]:
@@ -321,7 +324,14 @@ class StoredColumn(columns.Column):
             number, data, first = self._cache
             if number != block:
                 start, end = self._offsets[block], self._offsets[block + 1]
-                data = zlib.decompress(self._dbfile.get(self._basepos + start, end - start))
+
+                def load():
+                    return zlib.decompress(self._dbfile.get(self._basepos + start, end - start))
+
+                if self.segment_id is None:
+                    data = load()
+                else:
+                    data = storedcache.block(self.segment_id, block, load)
                 first = self._firsts[block]
                 self._cache = (block, data, first)
             start = sum(self._lengths[first:docnum])
@@ -349,7 +359,10 @@ class NewsPerDocReader(W3PerDocReader):
     """Whoosh's per-document reader, reading stored fields from a ``StoredColumn``."""
 
     def stored_fields(self, docnum):
-        return self._cached_reader("_stored", STORED)[docnum] or {}
+        column = self._cached_reader("_stored", STORED)
+        if column.segment_id is None:
+            column.segment_id = self._segment.segment_id()
+        return column[docnum] or {}
 
 
 class NewsCodec(W3Codec):

@@ -90,10 +90,22 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory for decoded posting lists kept between searches, in MB.",
     ),
     Setting(
+        "stored_cache_mb",
+        32,
+        "SEARCHIDX_STORED_CACHE_MB",
+        "Memory for decompressed stored-field blocks kept between searches, in MB.",
+    ),
+    Setting(
         "query_timeout",
         1.0,
         "SEARCHIDX_QUERY_TIMEOUT",
         "Seconds one search may run before it stops with an error (0: no limit).",
+    ),
+    Setting(
+        "query_cache",
+        1000,
+        "SEARCHIDX_QUERY_CACHE",
+        "Parsed queries (and suggestions) kept per engine for the index generation (0: none).",
     ),
     Setting("snippet_chars", 200, None, "Length of one snippet fragment, in characters."),
     Setting("snippet_fragments", 3, None, "Most fragments in a snippet."),

@@ -40,6 +40,7 @@ from .indexer import recorded_files
 from .language import index_languages
 from .lexicon import LexiconCache, has_words
 from .query import check_expansions, parse_query, plain_query
+from .querycache import Parsed, QueryCache
 from .related import Related
 from .snippets import highlight_parts, make_snippet, match_spec
 
@@ -99,6 +100,7 @@ class Engine:
         self.weighting = ranking.weighting()
         self.title_boost = float(setting("title_boost"))
         self._lexicons = LexiconCache()  # the real words of the index, per generation
+        self._queries = QueryCache(int(setting("query_cache")))  # parses, per generation
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -139,15 +141,20 @@ class Engine:
 
         Raises QueryError for a query that cannot be parsed or a prefix that is too broad.
         """
-        q = parse_query(
-            query,
-            searcher.schema,
-            self.title_boost,
-            int(setting("max_query_length")),
-            index_languages(searcher.reader()),
-        )
-        check_expansions(q, searcher.reader())
-        return q
+        return self._parsed(searcher, query).query
+
+    def _parsed(self, searcher, query: str) -> Parsed:
+        """Return QUERY parsed (``_parse``) and what it marks, kept for the generation."""
+        reader = searcher.reader()
+        longest = int(setting("max_query_length"))
+
+        def parse() -> Parsed:
+            languages = index_languages(reader)
+            q = parse_query(query, searcher.schema, self.title_boost, longest, languages)
+            check_expansions(q, reader)
+            return Parsed(q, match_spec(q, reader))
+
+        return self._queries.get(reader, ("parse", query, longest), parse)
 
     # -- searching ------------------------------------------------------------------------
 
@@ -179,7 +186,8 @@ class Engine:
         page_size = int(setting("page_size")) if page_size is None else page_size
         _check_page(page, page_size, sort)
         searcher = self._current()
-        q = self._parse(searcher, query)
+        parsed = self._parsed(searcher, query)
+        q = parsed.query
         narrow = build_filter(searcher.reader(), source, date_from, date_to, year, language)
         # From here: parsing is bounded by the query's length (the first parse of a process
         # also loads the stemmer, which is no query's fault).
@@ -215,10 +223,9 @@ class Engine:
             total = folded.stories
         else:
             page_docs = ranked[start:stop]
-        spec = match_spec(q, searcher.reader())
         snippet_of = partial(
             make_snippet,
-            spec=spec,
+            spec=parsed.spec,
             stemmer=searcher.schema["body"].analyzer.stemmer,
             size=int(setting("snippet_chars")),
             max_fragments=int(setting("snippet_fragments")),
@@ -279,14 +286,13 @@ class Engine:
 
     def _suggest(self, query: str, searcher, found: int = 0, narrow=None) -> str | None:
         """Return QUERY with misspelt words replaced by likelier index words, or None."""
-        return spelling.suggest(
-            searcher,
-            query,
-            found,
-            self._lexicons,
-            self.title_boost,
-            narrow,
-            int(setting("max_query_length")),
+        longest = int(setting("max_query_length"))
+        return self._queries.get(
+            searcher.reader(),
+            ("suggest", query, found, repr(narrow), longest),
+            lambda: spelling.suggest(
+                searcher, query, found, self._lexicons, self.title_boost, narrow, longest
+            ),
         )
 
     # -- documents ------------------------------------------------------------------------
@@ -318,8 +324,7 @@ class Engine:
         stored = searcher.document(id=doc_id)
         if not stored:
             return None
-        q = self._parse(searcher, query)
-        spec = match_spec(q, searcher.reader())
+        spec = self._parsed(searcher, query).spec
         stemmer = searcher.schema["body"].analyzer.stemmer
         language = stored.get("language")
         parts = {

@@ -5,19 +5,21 @@ from prefixes expanded against the index) and phrases (sequences of terms with a
 The text is analysed with the same analyzer as the index, so every form of a word is found
 ("troops" also marks "troop"); a phrase marks only the places where the whole phrase occurs.
 
-Without phrases, the text is not analysed token by token in Python: ``analysis.find_terms``
-locates only the words that map to a wanted term.  The marks are the same as a full scan's.
+The text is not analysed token by token in Python where it can be helped: ``highlight``
+locates only the words that map to a wanted term, and lists a phrase's tokens by C loops.
+The marks are the same as a full scan's.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .analysis import find_terms, pieces
+from .highlight import find_terms, positions, token_list
 from .schema import TEXT_FIELDS
 
 MAX_SCAN = 200_000  # characters of a document examined for matches
@@ -78,24 +80,21 @@ def _marked_tokens(
     """
     if not spec.phrases:
         return _merged(find_terms(text[:MAX_SCAN], spec.terms, stemmer, language))
-    found = pieces(text[:MAX_SCAN], stemmer, language)
     # Single terms (joined forms of compounds included) are marked here, phrases below.
-    marks = [(p.start, p.end, p.term) for p in found if p.term in spec.terms]
-    tokens = [(p.term, p.start, p.end) for p in found if not p.joined]
+    terms, starts, ends, marks = token_list(text[:MAX_SCAN], spec.terms, stemmer, language)
+    count = len(terms)
     for words, slop in spec.phrases:
         first, rest = words[0], words[1:]
-        for i, token in enumerate(tokens):
-            if token[0] != first:
-                continue
+        for i in positions(terms, first):
             places = [i]
             for word in rest:
-                window = range(places[-1] + 1, min(len(tokens), places[-1] + 1 + slop))
-                nxt = next((j for j in window if tokens[j][0] == word), None)
+                window = range(places[-1] + 1, min(count, places[-1] + 1 + slop))
+                nxt = next((j for j in window if terms[j] == word), None)
                 if nxt is None:
                     break
                 places.append(nxt)
             else:  # one mark from the phrase's first word to its last
-                marks.append((token[1], tokens[places[-1]][2], first))
+                marks.append((starts[i], ends[places[-1]], first))
     return _merged(sorted(marks))
 
 
@@ -165,9 +164,12 @@ def make_snippet(
         start, end = _window(text, 0, size)
         return Snippet(_parts(text, [(start, end)], []))
     candidates = []
+    ends = [m[1] for m in marks]
     for i, (start, _, _) in enumerate(marks):
         lo, hi = _window(text, start, size)
-        inside = [m for m in marks[i:] if m[0] >= lo and m[1] <= hi]
+        # The window starts at or before mark i, and marks are disjoint and in order, so
+        # the marks inside are mark i up to the last one ending by HI.
+        inside = marks[i : bisect_right(ends, hi, i)]
         candidates.append((len({m[2] for m in inside}), len(inside), -start, (lo, hi), inside))
     candidates.sort(reverse=True)
     chosen: list[tuple[int, int]] = []

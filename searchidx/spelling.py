@@ -27,9 +27,10 @@ import math
 from whoosh import query as wq
 from whoosh.support.levenshtein import distance
 
-from .analysis import find_terms, fold
+from .analysis import fold
 from .counting import count
 from .errors import QueryError
+from .highlight import find_terms
 from .language import index_languages
 from .lexicon import Lexicon, LexiconCache, has_words, surface
 from .query import parse_query, word_spans

@@ -7,7 +7,6 @@ import pytest
 from searchidx.analysis import (
     STOPWORDS,
     NewsAnalyzer,
-    find_terms,
     fold,
     stem_prefix,
     terms_with_offsets,
@@ -97,21 +96,6 @@ def test_stem_prefix_matches_indexed_stems():
 def test_shipped_stopword_list_is_loaded():
     assert {"the", "of", "and"} <= STOPWORDS
     assert "won" not in STOPWORDS  # a word in news ("won the election"), not a contraction
-
-
-@pytest.mark.parametrize(
-    "text, terms",
-    [
-        ("US troops, troop TROOPS; troopship", {"troop"}),
-        ("Cafe\u0301 cafe CAFÉ café_au lait", {"cafe", "lait"}),
-        ("country’s 5,200 e-mail e mail", {"countri", "e", "5"}),
-        ("the of and", {"the"}),
-        ("", {"troop"}),
-    ],
-)
-def test_find_terms_agrees_with_a_full_scan(text, terms):
-    full = [(s, e, t) for t, s, e in terms_with_offsets(text) if t in terms]
-    assert find_terms(text, terms, "porter") == full
 
 
 def test_a_lone_combining_mark_is_no_term():
