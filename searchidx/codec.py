@@ -23,6 +23,7 @@ value bytes, so scoring, phrases and every matcher above are unchanged.
 
 from __future__ import annotations
 
+import operator
 import pickle
 import struct
 import zlib
@@ -73,21 +74,29 @@ def _pack_weights(weights: array) -> tuple[int, bytes]:
 
 def encode_block(ids: array, weights: array, values: list[bytes], fixedsize) -> tuple[int, bytes]:
     """Return (flags, bytes) of a block of postings: ids, weights, values as flat arrays."""
+    lengths = array("I", map(len, values)) if fixedsize is None or fixedsize < 0 else None
+    return encode_flat(ids, weights, lengths, b"".join(values), fixedsize)
+
+
+def encode_flat(ids, weights: array, lengths: array | None, data: bytes, fixedsize):
+    """Return (flags, bytes) of a block whose values are DATA, cut by LENGTHS (non-zero).
+
+    LENGTHS is None for a format of fixed-size values (DATA is then those values).
+    """
     deltas = array("I", [ids[0]])
-    deltas.extend(b - a for a, b in zip(ids, ids[1:]))
+    deltas.extend(map(operator.sub, ids[1:], ids))
     wkind, wbytes = _pack_weights(weights)
     parts = [deltas.tobytes(), wbytes]
     wide = 0
     if fixedsize is None or fixedsize < 0:  # values of any length: count, lengths, bytes
         # (Whoosh keeps only non-empty values, so there may be fewer than postings.)
-        lengths = array("I", map(len, values))
         if lengths and max(lengths) >= 65536:
             wide = 1
         else:
             lengths = array("H", lengths)
-        parts.append(struct.pack("<I", len(values)) + lengths.tobytes())
-    if values:
-        parts.append(b"".join(values))
+        parts.append(struct.pack("<I", len(lengths)) + lengths.tobytes())
+    if data:
+        parts.append(data)
     return wkind | (wide << 4), b"".join(parts)
 
 
@@ -135,9 +144,16 @@ class NewsPostingsWriter(W3PostingsWriter):
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         ids = self._ids
-        flags, data = encode_block(
-            ids, self._weights, self._values, self._format.fixed_value_size()
-        )
+        if self._flat is not None:  # from add_arrays: the values' lengths and bytes
+            lengths, data = self._flat
+            self._flat = None
+            flags, data = encode_flat(
+                ids, self._weights, lengths, data, self._format.fixed_value_size()
+            )
+        else:
+            flags, data = encode_block(
+                ids, self._weights, self._values, self._format.fixed_value_size()
+            )
         comp = self._compression
         databytes = bytes((flags,)) + data
         if comp:
@@ -157,24 +173,42 @@ class NewsPostingsWriter(W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
-    def add_arrays(self, ids: array, weights: array, values: list | None, lens: bytes | None):
+    _flat = None  # (value lengths, value bytes) of the block add_arrays buffered
+
+    def add_arrays(self, ids: array, weights: array, values, lens: bytes | None):
         """Add a term's postings at once (document order), as ``add_posting`` would one by one.
 
-        LENS is the field's length column (one byte per document) or None; VALUES None
-        for a format without values.  The last block is left for ``finish_postings``.
+        VALUES is None for a format without values, else (lengths, data): each posting's
+        value length (an array, or None when all are empty) and the values' bytes one after
+        another.  LENS is the field's length column (one byte per document) or None.  The
+        last block is left for ``finish_postings``.
         """
         limit = self._blocklimit
+        offsets = None
+        if values is not None and values[0] is not None:
+            offsets = array("Q", accumulate(values[0], initial=0))
         for start in range(0, len(ids), limit):
             if self._ids:
                 self._write_block()
-            block = ids[start : start + limit]
+            end = start + limit
+            block = ids[start:end]
             self._ids = block
-            self._weights = weights[start : start + limit]
+            self._weights = weights[start:end]
             self._maxweight = max(self._maxweight, max(self._weights))
             if values is not None:
-                self._values = [v for v in values[start : start + limit] if v]
+                lengths, data = values
+                if lengths is None:
+                    self._values = []
+                    self._flat = (array("I"), b"")
+                else:
+                    cut = lengths[start:end]
+                    stop = min(end, len(ids))
+                    self._flat = (
+                        array("I", filter(None, cut)),  # Whoosh keeps non-empty values
+                        bytes(data[offsets[start] : offsets[stop]]),
+                    )
             if lens is not None:
-                nonzero = [b for b in map(lens.__getitem__, block) if b]
+                nonzero = bytes(map(lens.__getitem__, block)).replace(b"\0", b"")
                 if nonzero:
                     self._minlength = byte_to_length(min(nonzero))
                     self._maxlength = byte_to_length(max(nonzero))
@@ -391,7 +425,7 @@ class TermPostings:
     """
 
     def __init__(self, fields: dict) -> None:
-        # fieldname -> btext -> [docnums array, weights array, values list]
+        # fieldname -> btext -> [docnums, weights, value bytes, value lengths or None]
         self.by_field = fields
 
     def fields(self) -> dict[str, list[bytes]]:
@@ -402,7 +436,12 @@ class TermPostings:
         for fieldname, texts in self.fields().items():
             terms = self.by_field[fieldname]
             for btext in texts:
-                ids, weights, values = terms[btext]
+                ids, weights, data, lengths = terms[btext]
+                if lengths is None:
+                    values = [b""] * len(ids)
+                else:
+                    ends = list(accumulate(lengths))
+                    values = [bytes(data[e - n : e]) for n, e in zip(lengths, ends)]
                 for docnum, weight, value in zip(ids, weights, values):
                     yield fieldname, btext, docnum, weight, value
 
@@ -412,11 +451,14 @@ class PostingsByTerm(PostingPool):
 
     Documents arrive in document order, so each term's postings are already sorted: the
     segment is written term by term (``NewsFieldWriter.add_postings``) with no sort of all
-    postings and no Python call per posting.  Past the writer's memory limit the pool turns
-    into Whoosh's own (sorted runs on disk), so memory stays bounded.
+    postings and no Python call per posting.  A term's values (positions) are one
+    ``bytearray`` with an array of their lengths, so a posting costs its value's bytes and
+    12 bytes more.  Past the writer's memory limit the pool turns into Whoosh's own (sorted
+    runs on disk), so memory stays bounded.
     """
 
-    _POSTING_BYTES = 64  # memory of one posting in the arrays, besides its value bytes
+    _POSTING_BYTES = 12  # ids, weights, value lengths: 4 bytes each
+    _TERM_BYTES = 400  # a term's key, list and four growing arrays
 
     def __init__(self, tempstore, segment, limitmb=128, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
@@ -427,6 +469,11 @@ class PostingsByTerm(PostingPool):
     def gathering(self) -> bool:
         """True until the pool has handed over to Whoosh's sorted runs."""
         return self._fields is not None
+
+    def _entry(self, terms: dict, btext: bytes) -> list:
+        entry = terms[btext] = [array("I"), array("f"), bytearray(), None]
+        self._size += self._TERM_BYTES + len(btext)
+        return entry
 
     def add(self, item):
         fields = self._fields
@@ -439,17 +486,28 @@ class PostingsByTerm(PostingPool):
             self.fieldnames.add(fieldname)
         entry = terms.get(btext)
         if entry is None:
-            entry = terms[btext] = [array("I"), array("f"), []]
+            entry = self._entry(terms, btext)
         ids = entry[0]
         if docnum < 0 or (ids and docnum < ids[-1]):  # spelling words or out of order
             self._spill()
             return super().add(item)
-        ids.append(docnum)
-        entry[1].append(weight)
-        entry[2].append(value)
-        self._size += self._POSTING_BYTES + (len(value) if value else 0)
+        self._append(entry, docnum, weight, value)
         if self._size > self.limit:
             self._spill()
+
+    def _append(self, entry: list, docnum: int, weight: float, value: bytes) -> None:
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        if value:
+            lengths = entry[3]
+            if lengths is None:  # the first value of the term: earlier postings had none
+                lengths = entry[3] = array("I", bytes(4 * (len(entry[0]) - 1)))
+            lengths.append(len(value))
+            entry[2] += value
+            self._size += len(value)
+        elif entry[3] is not None:
+            entry[3].append(0)
+        self._size += self._POSTING_BYTES
 
     def add_field(self, fieldname: str, items, docnum: int, scorable: bool) -> int:
         """Add the ``(btext, freq, weight, vbytes)`` ITEMS of one field of document DOCNUM.
@@ -468,19 +526,14 @@ class PostingsByTerm(PostingPool):
             terms = self._fields[fieldname] = {}
             self.fieldnames.add(fieldname)
         get = terms.get
+        append = self._append
         length = 0
-        size = 0
         for btext, freq, weight, value in items:
             entry = get(btext)
             if entry is None:
-                entry = terms[btext] = [array("I"), array("f"), []]
-            entry[0].append(docnum)
-            entry[1].append(weight)
-            entry[2].append(value)
+                entry = self._entry(terms, btext)
+            append(entry, docnum, weight, value)
             length += freq
-            size += len(value) if value else 0
-            size += self._POSTING_BYTES
-        self._size += size
         if self._size > self.limit:
             self._spill()
         return length if scorable else 0
@@ -522,8 +575,9 @@ class NewsFieldWriter(W3FieldWriter):
             keep_values = fieldobj.format.fixed_value_size() != 0
             terms = items.by_field[fieldname]
             for btext in texts:
-                ids, weights, values = terms[btext]
+                ids, weights, data, value_lengths = terms[btext]
                 self.start_term(btext)
-                self._postwriter.add_arrays(ids, weights, values if keep_values else None, lens)
+                values = (value_lengths, data) if keep_values else None
+                self._postwriter.add_arrays(ids, weights, values, lens)
                 self.finish_term()
             self.finish_field()
