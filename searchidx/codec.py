@@ -48,10 +48,16 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool
 
+from . import poscodec
+from .terminfo import NewsTermInfo, NewsTermsReader
+
 # count, last id, max weight, compression level, min and max length bytes
 _HEADER = BLOCK_HEADER = struct.Struct("<IIfBBB")
 # How a block stores its weights: all 1.0, all one value, uint16, uint32, float32.
 _ONES, _SAME, _U16, _U32, _F32 = range(5)
+# Flag bits above the weights' kind: 0x10 value lengths are uint32; 0x20 the values are
+# positions packed as arrays (poscodec; blocks written before it never have the bit).
+_PACKED = 0x20
 _STORED_BLOCK = 16 * 1024  # uncompressed bytes of pickled documents per stored block
 _STORED_LEVEL = 6
 _PICKLE = 5
@@ -72,13 +78,21 @@ def _pack_weights(weights: array) -> tuple[int, bytes]:
     return _F32, weights.tobytes()
 
 
-def encode_block(ids: array, weights: array, values: list[bytes], fixedsize) -> tuple[int, bytes]:
-    """Return (flags, bytes) of a block of postings: ids, weights, values as flat arrays."""
+def encode_block(
+    ids: array, weights: array, values: list[bytes], fixedsize, positions: bool = False
+) -> tuple[int, bytes]:
+    """Return (flags, bytes) of a block of postings: ids, weights, values as flat arrays.
+
+    POSITIONS: the values are Whoosh's positions, packed as arrays when they can be
+    (``poscodec``).
+    """
     lengths = array("I", map(len, values)) if fixedsize is None or fixedsize < 0 else None
-    return encode_flat(ids, weights, lengths, b"".join(values), fixedsize)
+    return encode_flat(ids, weights, lengths, b"".join(values), fixedsize, positions)
 
 
-def encode_flat(ids, weights: array, lengths: array | None, data: bytes, fixedsize):
+def encode_flat(
+    ids, weights: array, lengths: array | None, data: bytes, fixedsize, positions: bool = False
+):
     """Return (flags, bytes) of a block whose values are DATA, cut by LENGTHS (non-zero).
 
     LENGTHS is None for a format of fixed-size values (DATA is then those values).
@@ -88,6 +102,11 @@ def encode_flat(ids, weights: array, lengths: array | None, data: bytes, fixedsi
     wkind, wbytes = _pack_weights(weights)
     parts = [deltas.tobytes(), wbytes]
     wide = 0
+    if positions and lengths:
+        packed = poscodec.encode(None, data, lengths)
+        if packed is not None:
+            parts.append(packed)
+            return wkind | _PACKED, b"".join(parts)
     if fixedsize is None or fixedsize < 0:  # values of any length: count, lengths, bytes
         # (Whoosh keeps only non-empty values, so there may be fewer than postings.)
         if lengths and max(lengths) >= 65536:
@@ -103,7 +122,7 @@ def encode_flat(ids, weights: array, lengths: array | None, data: bytes, fixedsi
 def decode_block(data: bytes, count: int, fixedsize):
     """Return (ids, weights, values) of a block made by ``encode_block``, as Whoosh holds them."""
     flags = data[0]
-    wkind, wide = flags & 15, flags >> 4
+    wkind, wide = flags & 15, (flags >> 4) & 1
     pos = 1 + 4 * count
     ids = tuple(accumulate(array("I", data[1:pos])))
     if wkind == _ONES:
@@ -116,7 +135,9 @@ def decode_block(data: bytes, count: int, fixedsize):
         raw = array(code, data[pos : pos + size * count])
         weights = raw if code == "f" else array("f", raw)
         pos += size * count
-    if fixedsize is None or fixedsize < 0:
+    if flags & _PACKED:
+        values = poscodec.decode(data, pos)
+    elif fixedsize is None or fixedsize < 0:
         (nvalues,) = struct.unpack_from("<I", data, pos)
         pos += 4
         size = 4 if wide else 2
@@ -144,15 +165,16 @@ class NewsPostingsWriter(W3PostingsWriter):
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         ids = self._ids
+        positions = poscodec.applies(self._format)
         if self._flat is not None:  # from add_arrays: the values' lengths and bytes
             lengths, data = self._flat
             self._flat = None
             flags, data = encode_flat(
-                ids, self._weights, lengths, data, self._format.fixed_value_size()
+                ids, self._weights, lengths, data, self._format.fixed_value_size(), positions
             )
         else:
             flags, data = encode_block(
-                ids, self._weights, self._values, self._format.fixed_value_size()
+                ids, self._weights, self._values, self._format.fixed_value_size(), positions
             )
         comp = self._compression
         databytes = bytes((flags,)) + data
@@ -174,6 +196,26 @@ class NewsPostingsWriter(W3PostingsWriter):
         self._new_block()
 
     _flat = None  # (value lengths, value bytes) of the block add_arrays buffered
+
+    def finish_postings(self):
+        """Finish the term; a term of one posting keeps it in its term info (terminfo.py)."""
+        terminfo = self._terminfo
+        if (
+            isinstance(terminfo, NewsTermInfo)
+            and not self._byteids
+            and not self.written()
+            and len(self._ids) == 1
+        ):
+            terminfo.add_block(self)
+            if self._flat is not None:
+                value = bytes(self._flat[1])
+            else:
+                value = self._values[0] if self._values else b""
+            terminfo.hold(self._ids[0], self._weights[0], value)
+            self._flat = None
+            self._terminfo = None
+            return terminfo
+        return super().finish_postings()
 
     def add_arrays(self, ids: array, weights: array, values, lens: bytes | None):
         """Add a term's postings at once (document order), as ``add_posting`` would one by one.
@@ -398,6 +440,12 @@ class NewsCodec(W3Codec):
     def field_writer(self, storage, segment):
         return NewsFieldWriter(self, storage, segment)
 
+    def terms_reader(self, storage, segment):
+        tiname = segment.make_filename(self.TERMS_EXT)
+        postfile = segment.open_file(storage, self.POSTS_EXT)
+        tifile = storage.open_file(tiname)
+        return NewsTermsReader(self, tifile, storage.file_length(tiname), postfile)
+
     def postings_writer(self, dbfile, byteids=False):
         return NewsPostingsWriter(
             dbfile,
@@ -561,6 +609,12 @@ class PostingsByTerm(PostingPool):
 
 class NewsFieldWriter(W3FieldWriter):
     """Whoosh's field writer, writing a ``TermPostings`` term by term from its arrays."""
+
+    def start_term(self, btext):
+        if self._postwriter is None:
+            raise Exception("Called start_term before start_field")
+        self._btext = btext
+        self._postwriter.start_postings(self._fieldobj.format, NewsTermInfo())
 
     def add_postings(self, schema, lengths, items):
         if not isinstance(items, TermPostings) or not hasattr(lengths, "_cached_reader"):
