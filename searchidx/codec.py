@@ -256,6 +256,20 @@ class NewsPostingsWriter(W3PostingsWriter):
                     self._maxlength = byte_to_length(max(nonzero))
 
 
+def values_at(data: bytes, count: int) -> int | None:
+    """Return where a block's packed positions start, or None if its values are not packed."""
+    flags = data[0]
+    if not flags & _PACKED:
+        return None
+    wkind = flags & 15
+    pos = 1 + 4 * count
+    if wkind == _SAME:
+        pos += 4
+    elif wkind in (_U16, _U32, _F32):
+        pos += (2 if wkind == _U16 else 4) * count
+    return pos
+
+
 def block_arrays(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
     """Return the (ids, weights) of a block made by ``encode_block`` as numpy arrays."""
     flags = data[0]
