@@ -587,15 +587,28 @@ class PostingsByTerm(PostingPool):
         if terms is None:
             terms = self._fields[fieldname] = {}
             self.fieldnames.add(fieldname)
+        if not isinstance(items, list):
+            items = list(items)
         get = terms.get
-        append = self._append
         length = 0
-        for btext, freq, weight, value in items:
+        size = self._POSTING_BYTES * len(items)
+        for btext, freq, weight, value in items:  # _append, inlined: a call a posting costs
             entry = get(btext)
             if entry is None:
                 entry = self._entry(terms, btext)
-            append(entry, docnum, weight, value)
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            if value:
+                lengths = entry[3]
+                if lengths is None:
+                    lengths = entry[3] = array("I", bytes(4 * (len(entry[0]) - 1)))
+                lengths.append(len(value))
+                entry[2] += value
+                size += len(value)
+            elif entry[3] is not None:
+                entry[3].append(0)
             length += freq
+        self._size += size
         if self._size > self.limit:
             self._spill()
         return length if scorable else 0
