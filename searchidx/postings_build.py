@@ -4,7 +4,7 @@ Whoosh indexes a field by running its analyzer into ``Token`` objects (an attrib
 per token) and its format's ``word_values`` groups them per term.  The body's text is
 also the ``words`` lexicon field's text (``lexicon.py``: folded, unstemmed, no stopwords),
 which Whoosh would analyse a second time.  Here ``analysis.tokens`` (the analyzer's own
-token loop: the one definition) runs once over the text with a *paired* normaliser, whose
+token loop, through ``analysis.index_columns``: the one definition) runs once over the text with a *paired* normaliser, whose
 term for a word is (index term, folded word): the index term for the text field, the
 folded word for the lexicon.  The tokens' columns are split by ``zip`` (in C) and grouped
 per term with one stable sort of the term list, so no Python step is taken per token
@@ -23,7 +23,7 @@ from itertools import accumulate, compress
 
 from whoosh.formats import Existence
 
-from .analysis import NewsAnalyzer, _has_bigram_runs, normalizer, tokens, untag
+from .analysis import NewsAnalyzer, _has_bigram_runs, index_columns, normalizer, untag
 from .lexicon import FIELD as WORDS_FIELD
 from .schema import CountedPositions
 
@@ -101,10 +101,9 @@ def analyse(value: str, analyzer: NewsAnalyzer, with_words: bool):
         norm = _paired(analyzer.stemmer, language)
     else:
         norm = normalizer(analyzer.stemmer, language=language)
-    toks = list(tokens(text, norm))
-    if not toks:
+    terms, poses, stops, joined = index_columns(text, norm)
+    if not terms:
         return [], ([] if with_words else None)
-    terms, _starts, _ends, poses, stops, joined = zip(*toks)
     words = None
     if with_words:
         if _has_bigram_runs(text):  # bigrams are plain strings, the same in both fields

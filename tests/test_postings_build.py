@@ -12,8 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from searchidx import index_paths, postings_build, storage
+from searchidx import analysis, index_paths, postings_build, storage
 from searchidx.analysis import tag
 from searchidx.schema import build_schema
 
@@ -116,3 +118,41 @@ def test_index_built_in_one_pass_holds_what_two_passes_wrote(tmp_path, monkeypat
     one, two = _index_contents(tmp_path / "one"), _index_contents(tmp_path / "two")
     assert one.keys() == two.keys()
     assert one == two
+
+
+def _columns(text: str, norm) -> tuple:
+    found = [(t, p, s, j) for t, _start, _end, p, s, j in analysis.tokens(text, norm)]
+    return tuple(map(list, zip(*found))) if found else ([], [], [], [])
+
+
+TRICKY = [
+    "U.S. e-mail 24/7 a.b.c 3.5% end.Next -x- x- -x x--y x/-y e-tron Covid-19 F-16.",
+    "Cafe\u0301-Straße ё-Ёлка a\u0301-b \u0301-x on-line...second-class /a/ .b. ",
+    "word. word.\nword-\nword 1-s 9-1-s x-1s mail-e-mail",
+    "財政部长 e-mail 東京-大阪 ไทย",
+    "",
+    "...",
+    "the-of and/or to.be",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "ru"])
+def test_index_columns_equal_the_tokenizers_tokens(language):
+    norm = analysis.normalizer("porter", language=language)
+    texts = TRICKY + [f"{t}\n\n{b}" for _i, _l, t, b in ARTICLES]
+    for text in texts:
+        assert analysis.index_columns(text, norm) == _columns(text, norm), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab e-./\u2010\u2011_1\u0301\u00e9\n財政 ", max_size=60))
+def test_index_columns_equal_the_tokenizers_tokens_on_any_text(text):
+    norm = analysis.normalizer("porter")
+    assert analysis.index_columns(text, norm) == _columns(text, norm)
+
+
+def test_index_columns_equal_the_tokenizers_tokens_on_bbc_articles():
+    norm = analysis.normalizer("porter")
+    for path in sorted(corpus("bbc").rglob("*.txt"))[:300]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert analysis.index_columns(text, norm) == _columns(text, norm), path
