@@ -3,17 +3,16 @@
 Whoosh indexes a field by running its analyzer into ``Token`` objects (an attribute set
 per token) and its format's ``word_values`` groups them per term.  The body's text is
 also the ``words`` lexicon field's text (``lexicon.py``: folded, unstemmed, no stopwords),
-which Whoosh would analyse a second time.  Here ``analysis.tokens`` (the analyzer's own
-token loop, through ``analysis.index_columns``: the one definition) runs once over the text with a *paired* normaliser, whose
-term for a word is (index term, folded word): the index term for the text field, the
-folded word for the lexicon.  The tokens' columns are split by ``zip`` (in C) and grouped
-per term with one stable sort of the term list, so no Python step is taken per token
-besides the tokenizer's own.
+which Whoosh would analyse a second time.  Here the analyzer's own tokenizer
+(``analysis.index_columns``, the columns of ``analysis.tokens``: one definition) runs once
+over the text with a *paired* normaliser, whose term for a word is (index term, folded
+word): the index term for the text field, the folded word for the lexicon.  The columns
+are split by ``zip`` (in C) and grouped per term with one stable sort of the term list.
 
-``field_items`` gives exactly what ``FieldType.index`` gives for a ``CountedPositions``
-field analysed by a ``NewsAnalyzer`` that indexes stopwords, and ``lexicon_items`` what
-it gives for the words field (a test holds both equal on real text).  Anything else (an
-older index's analyzer, another format) returns None and is indexed Whoosh's way.
+``analyse`` gives exactly what ``FieldType.index`` gives for a ``CountedPositions`` field
+analysed by a ``NewsAnalyzer`` that indexes stopwords, and for the words field (a test
+holds both equal on real text); ``prepare`` leaves anything else (an older index's
+analyzer, another format) to Whoosh.
 """
 
 from __future__ import annotations
@@ -137,7 +136,9 @@ def _group(terms, poses, stops, joined) -> list:
             pos = spos[start]
             value = single.get(pos)
             if value is None:
-                value = single[pos] = _encode([pos])
+                value = _encode([pos])
+                if pos < 65536:  # bounded: a huge document's late positions are not kept
+                    single[pos] = value
             items.append((term.encode("utf-8"), prefix[end] - prefix[start], 1.0, value))
         else:
             items.append(
