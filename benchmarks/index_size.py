@@ -28,10 +28,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from whoosh.codec.whoosh3 import W3TermInfo  # noqa: E402
 from whoosh.filedb.compound import CompoundStorage  # noqa: E402
 
 from searchidx import storage  # noqa: E402
+from searchidx.terminfo import NewsTermInfo  # noqa: E402  (reads W3's term infos too)
 
 
 def _kind(name: str) -> str:
@@ -75,7 +75,7 @@ def per_field(index_dir: Path) -> dict:
             decode = segreader._terms._keydecoder
             for key, value in tindex.items():
                 fieldname, _text = decode(key)
-                info = W3TermInfo.from_bytes(value)
+                info = NewsTermInfo.from_bytes(value)
                 c = fields.setdefault(fieldname, Counter())
                 c["terms"] += 1
                 c["postings"] += info.doc_frequency()

@@ -37,6 +37,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
+from itertools import repeat
 from typing import NamedTuple
 
 import regex
@@ -403,6 +404,76 @@ def tokens(text: str, norm: _Normalizer) -> Iterator[tuple[str, int, int, int, b
             pos += 1
     if compound is not None:
         yield from _close(compound, hyphens_only, pos, norm)[0]
+
+
+#: A connector between two word characters: where ``tokens`` makes a compound of more than
+#: one part (in text without bigram runs); the compound is the chain of words around it.
+_JOINER = regex.compile(rf"(?<=[^\W_])[{regex.escape(_CONNECTORS)}](?=[^\W_])")
+_CHAIN = regex.compile(rf"[^\W_]++(?:[{regex.escape(_CONNECTORS)}][^\W_]++)+")
+_WORD_BEFORE = regex.compile(r"[^\W_]+", flags=regex.REVERSE)
+
+
+def index_columns(text: str, norm: _Normalizer) -> tuple[list, list, list, list]:
+    """Return the (terms, positions, stops, joined) columns of ``tokens(text, norm)``.
+
+    What the indexer needs of the tokens (no character offsets), made without a Python
+    step per word where the text allows (a test holds them equal to ``tokens``): the
+    compounds (a few a text) are found around their connectors and analysed by ``tokens``;
+    the words between them are listed by a word pattern and looked up in the normaliser's
+    cache, both in C.  Text with bigram runs is analysed by ``tokens`` whole.
+    """
+    terms: list = []
+    positions: list = []
+    stops: list = []
+    joined: list = []
+    if _has_bigram_runs(text):
+        for term, _start, _end, pos, stop, join in tokens(text, norm):
+            terms.append(term)
+            positions.append(pos)
+            stops.append(stop)
+            joined.append(join)
+        return terms, positions, stops, joined
+    get = norm.cache.get
+    pos = 0
+    done = 0  # text before this offset is analysed
+    spans = []
+    for match in _JOINER.finditer(text):
+        if match.start() < done:
+            continue  # inside the compound just found
+        start = _WORD_BEFORE.search(text, done, match.start()).start()
+        chain = _CHAIN.match(text, start)
+        spans.append((start, chain.end()))
+        done = chain.end()
+    spans.append((len(text), len(text)))
+    done = 0
+    for start, end in spans:
+        words = _PLAIN_WORD.findall(text, done, start)
+        if words:
+            entries = list(map(get, words, repeat(_UNSEEN)))
+            if _UNSEEN in entries:
+                entries = [norm(w) if e is _UNSEEN else e for w, e in zip(words, entries)]
+            if None in entries:
+                entries = [e for e in entries if e is not None]
+            if entries:
+                found, stop_flags = zip(*entries)
+                n = len(found)
+                terms.extend(found)
+                stops.extend(stop_flags)
+                positions.extend(range(pos, pos + n))
+                joined.extend(repeat(False, n))
+                pos += n
+        if end > start:  # a compound, analysed by the tokenizer itself
+            top = -1
+            for term, _start, _end, at, stop, join in tokens(text[start:end], norm):
+                terms.append(term)
+                positions.append(pos + at)
+                stops.append(stop)
+                joined.append(join)
+                if at > top:
+                    top = at
+            pos += top + 1
+        done = end
+    return terms, positions, stops, joined
 
 
 def pieces(text: str, stemmer: str = "porter", language: str | None = None) -> list[Piece]:

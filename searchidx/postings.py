@@ -27,6 +27,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from . import codec as news_codec
+from . import poscodec
 from .config import setting
 
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC
@@ -177,6 +178,9 @@ def term_positions(reader, fieldname: str, btext: bytes) -> PositionLists:
     key = (*segment_key(reader), fieldname, btext, "positions")
 
     def load():
+        packed = _packed_positions(reader, fieldname, btext)
+        if packed is not None:
+            return packed
         values = term_values(reader, fieldname, btext)
         return _positions(values, reader.schema[fieldname].format.decode_positions)
 
@@ -296,6 +300,53 @@ def _decode(reader, fieldname: str, btext: bytes, values: bool = False):
         ids = ids - bases
     weights = np.concatenate([np.asarray(w, np.float64) for w in weight_parts])
     return Postings(ids, weights)
+
+
+def _packed_positions(reader, fieldname: str, btext: bytes) -> PositionLists | None:
+    """Return the positions of a list whose blocks all hold packed positions (poscodec).
+
+    They are read as arrays, without making each posting's bytes; None for any other
+    list (older blocks, a term info holding its posting, another codec).
+    """
+    if not isinstance(reader._segment.codec(), news_codec.NewsCodec):
+        return None
+    terms = reader._terms
+    try:
+        info = terms.term_info(fieldname, btext)
+    except (KeyError, TermNotFound):
+        return None
+    if info.is_inlined():
+        return None
+    offset, length = info.extent()
+    if isinstance(length, tuple):
+        length = length[0]
+    raw = terms._postfile.get(offset, length)
+    if raw[:4] != _MAGIC:
+        return None
+    count_parts, position_parts = [], []
+    pos, last = 4, False
+    while not last:
+        size = _INT.unpack_from(raw, pos)[0]
+        last = size < 0
+        end = pos + 4 + abs(size)
+        view = memoryview(raw)[pos + 4 : end]
+        count, _, _, compressed, _, _ = news_codec.BLOCK_HEADER.unpack_from(view)
+        data = bytes(view[news_codec.BLOCK_HEADER.size :])
+        if compressed:
+            data = zlib.decompress(data)
+        at = news_codec.values_at(data, count)
+        if at is None:
+            return None
+        counts, flat = poscodec.block_positions(data, at)
+        if len(counts) != count:  # a posting without positions: not a positions list
+            return None
+        count_parts.append(counts)
+        position_parts.append(flat)
+        pos = end
+    counts = np.concatenate(count_parts)
+    offsets = np.zeros(len(counts) + 1, np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return PositionLists(offsets, np.concatenate(position_parts))
 
 
 def _positions(values: Values, decode) -> PositionLists:

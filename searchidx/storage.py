@@ -20,7 +20,10 @@ from whoosh.index import TOC, EmptyIndexError, FileIndex, clean_files
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import LockError, SegmentWriter
 
-from . import whoosh_fixes  # noqa: F401  (installs the Whoosh corrections)
+from . import (
+    postings_build,
+    whoosh_fixes,  # noqa: F401  (installs the Whoosh corrections)
+)
 from .codec import NewsCodec, PostingsByTerm
 from .errors import IndexUnavailable
 from .schema import build_schema
@@ -187,6 +190,8 @@ class _PooledWriter(SegmentWriter):
         schema = self.schema
         perdocwriter = self.perdocwriter
         docnum = self.docnum
+        # Title, body and the words lexicon analysed in one pass (postings_build.py).
+        prepared = postings_build.prepare(schema, fields)
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in sorted(names):
@@ -196,7 +201,7 @@ class _PooledWriter(SegmentWriter):
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    items = field.index(value)
+                    items = prepared[fieldname] if fieldname in prepared else field.index(value)
                     length = self.pool.add_field(fieldname, items, docnum, field.scorable)
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(

@@ -1,0 +1,122 @@
+"""Positions stored as flat integer arrays in our posting blocks, read back as Whoosh's bytes.
+
+Whoosh's ``Positions`` format encodes a posting's positions as a 4-byte count and a
+pickled list of deltas (``pack_uint(n) + pickle.dumps(deltas, 2)``): 12 bytes for one
+position, about half an index's postings bytes.  A block of our codec (``codec.py``)
+stores them instead as two arrays — each posting's number of positions and all the
+deltas one after another, 16 bits each where they fit — which zlib then compresses.
+Reading turns them back into exactly Whoosh's bytes (pickling is deterministic), so the
+matchers, phrases and the fast path above see what they saw before; ``block_positions``
+gives the positions as arrays without making the bytes.
+
+A value that is not in Whoosh's form (or a format with another encoding) leaves its block
+in the plain layout: ``encode`` returns None.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+from array import array
+from itertools import accumulate
+
+import numpy as np
+from whoosh.formats import Positions
+
+_COUNT = struct.Struct(">I")  # Whoosh's pack_uint: the number of positions
+_HEAD = struct.Struct("<IB")  # values in the block, widths (bit 0: counts, bit 1: deltas)
+_SINGLE: dict[int, bytes] = {}  # Whoosh's bytes of a lone position, by position
+_SINGLE_LIMIT = 1 << 16
+
+
+def applies(format_) -> bool:
+    """Return True when FORMAT_ encodes its values as Whoosh's ``Positions`` does."""
+    cls = type(format_)
+    return (
+        isinstance(format_, Positions)
+        and cls.encode is Positions.encode
+        and cls.decode_positions is Positions.decode_positions
+    )
+
+
+def encode(values, data: bytes | None = None, lengths=None) -> bytes | None:
+    """Return the packed positions of a block's values, or None if one is not Whoosh's.
+
+    The values are VALUES (a list of bytes), or DATA cut by LENGTHS (non-zero, in order).
+    """
+    if values is None:
+        ends = accumulate(lengths)
+        values = [data[e - n : e] for n, e in zip(lengths, ends)]
+    counts = array("I")
+    deltas = array("I")
+    loads = pickle.loads
+    unpack = _COUNT.unpack_from
+    try:
+        for value in values:
+            found = loads(value[4:])
+            if unpack(value)[0] != len(found):
+                return None
+            counts.append(len(found))
+            deltas.extend(found)
+    except (pickle.UnpicklingError, EOFError, TypeError, ValueError, OverflowError, struct.error):
+        return None
+    widths = 0
+    if counts and max(counts) >= 65536:
+        widths |= 1
+    else:
+        counts = array("H", counts)
+    if deltas and max(deltas) >= 65536:
+        widths |= 2
+    else:
+        deltas = array("H", deltas)
+    return _HEAD.pack(len(counts), widths) + counts.tobytes() + deltas.tobytes()
+
+
+def _arrays(data: bytes, pos: int) -> tuple[array, array]:
+    nvalues, widths = _HEAD.unpack_from(data, pos)
+    pos += _HEAD.size
+    code = "I" if widths & 1 else "H"
+    size = 4 if widths & 1 else 2
+    counts = array(code, data[pos : pos + size * nvalues])
+    pos += size * nvalues
+    deltas = array("I" if widths & 2 else "H", data[pos:])
+    return counts, deltas
+
+
+def decode(data: bytes, pos: int) -> tuple:
+    """Return the values (Whoosh's bytes) of the packed positions at POS of DATA."""
+    counts, deltas = _arrays(data, pos)
+    values = []
+    append = values.append
+    single = _SINGLE
+    start = 0
+    dumps = pickle.dumps
+    pack = _COUNT.pack
+    for n in counts:
+        if n == 1:
+            first = deltas[start]
+            value = single.get(first)
+            if value is None:
+                value = pack(1) + dumps([first], 2)
+                if first < _SINGLE_LIMIT:
+                    single[first] = value
+            append(value)
+        else:
+            append(pack(n) + dumps(deltas[start : start + n].tolist(), 2))
+        start += n
+    return tuple(values)
+
+
+def block_positions(data: bytes, pos: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return (positions per value, all positions) of the packed positions at POS of DATA."""
+    counts, deltas = _arrays(data, pos)
+    counts = np.frombuffer(counts, counts.typecode).astype(np.int64)
+    flat = np.frombuffer(deltas, deltas.typecode).astype(np.int64)
+    if len(flat):
+        starts = np.zeros(len(counts), np.int64)
+        np.cumsum(counts[:-1], out=starts[1:])
+        flat = np.cumsum(flat)
+        # Deltas restart at each value: subtract the running sum before the value's start.
+        base = np.concatenate(([0], flat))[starts]
+        flat -= np.repeat(base, counts)
+    return counts, flat

@@ -1,0 +1,185 @@
+"""One analysis pass per document: the postings of its text fields and its lexicon words.
+
+Whoosh indexes a field by running its analyzer into ``Token`` objects (an attribute set
+per token) and its format's ``word_values`` groups them per term.  The body's text is
+also the ``words`` lexicon field's text (``lexicon.py``: folded, unstemmed, no stopwords),
+which Whoosh would analyse a second time.  Here the analyzer's own tokenizer
+(``analysis.index_columns``, the columns of ``analysis.tokens``: one definition) runs once
+over the text with a *paired* normaliser, whose term for a word is (index term, folded
+word): the index term for the text field, the folded word for the lexicon.  The columns
+are split by ``zip`` (in C) and grouped per term with one stable sort of the term list.
+
+``analyse`` gives exactly what ``FieldType.index`` gives for a ``CountedPositions`` field
+analysed by a ``NewsAnalyzer`` that indexes stopwords, and for the words field (a test
+holds both equal on real text); ``prepare`` leaves anything else (an older index's
+analyzer, another format) to Whoosh.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import accumulate, compress
+
+from whoosh.formats import Existence
+
+from .analysis import NewsAnalyzer, _has_bigram_runs, index_columns, normalizer, untag
+from .lexicon import FIELD as WORDS_FIELD
+from .schema import CountedPositions
+
+_EMPTY = b""
+
+
+class _PairedNormalizer:
+    """Map a surface word to ((index term, folded word), stopword) or None, memoised.
+
+    Both normalisers it pairs fold the word first and drop it for the same reason (an
+    empty fold), and both call it a stopword by its folded form, so one token stream
+    serves both.
+    """
+
+    def __init__(self, stem, plain):
+        self._stem = stem
+        self._plain = plain
+        self.cache: dict = {}
+
+    def __call__(self, surface: str):
+        try:
+            return self.cache[surface]
+        except KeyError:
+            pass
+        entry = self._stem(surface)
+        if entry is not None:
+            folded = self._plain(surface)
+            entry = ((entry[0], folded[0]), entry[1])
+        if len(self.cache) >= 200_000:  # bounded as the normalisers' own caches are
+            self.cache.clear()
+        self.cache[surface] = entry
+        return entry
+
+
+@cache
+def _paired(stemmer: str, language: str) -> _PairedNormalizer:
+    return _PairedNormalizer(
+        normalizer(stemmer, language=language), normalizer("none", language="en")
+    )
+
+
+def _fast_field(field) -> NewsAnalyzer | None:
+    """Return the field's analyzer when this module can index it, else None."""
+    analyzer = field.analyzer
+    if (
+        type(field.format) is CountedPositions
+        and type(analyzer) is NewsAnalyzer
+        and analyzer.indexes_stopwords
+        and field.format.field_boost == 1.0
+    ):
+        return analyzer
+    return None
+
+
+def _words_field_ok(field) -> bool:
+    analyzer = field.analyzer
+    return (
+        type(field.format) is Existence
+        and type(analyzer) is NewsAnalyzer
+        and analyzer.stemmer == "none"
+        and not analyzer.indexes_stopwords
+        and field.format.field_boost == 1.0
+    )
+
+
+def analyse(value: str, analyzer: NewsAnalyzer, with_words: bool):
+    """Return (field items, words items or None) for the tagged text VALUE.
+
+    Field items are ``(btext, frequency, weight, positions bytes)`` per distinct term, as
+    ``CountedPositions.word_values`` makes them; words items ``(btext, 1, 1.0, b"")`` per
+    distinct folded non-stopword, as the words field's ``Existence`` format makes them.
+    """
+    language, text, _ = untag(value)
+    if with_words:
+        norm = _paired(analyzer.stemmer, language)
+    else:
+        norm = normalizer(analyzer.stemmer, language=language)
+    terms, poses, stops, joined = index_columns(text, norm)
+    if not terms:
+        return [], ([] if with_words else None)
+    words = None
+    if with_words:
+        if _has_bigram_runs(text):  # bigrams are plain strings, the same in both fields
+            pairs = [t if t.__class__ is tuple else (t, t) for t in terms]
+        else:
+            pairs = terms
+        terms, folded = zip(*pairs)
+        keep = [not s for s in stops]
+        words = [(w.encode("utf-8"), 1, 1.0, _EMPTY) for w in set(compress(folded, keep))]
+    return _group(terms, poses, stops, joined), words
+
+
+def _group(terms, poses, stops, joined) -> list:
+    """Return CountedPositions items: per term, counted tokens, tokens, encoded positions.
+
+    A stable sort of the token numbers by term puts each term's tokens together in text
+    order; ``dict(zip(...))`` (in C) then gives where each term's run ends.
+    """
+    n = len(terms)
+    order = sorted(range(n), key=terms.__getitem__)
+    sterms = list(map(terms.__getitem__, order))
+    spos = list(map(poses.__getitem__, order))
+    counted = [not (s or j) for s, j in zip(stops, joined)]
+    prefix = list(accumulate(map(counted.__getitem__, order), initial=0))
+    ends = dict(zip(sterms, range(1, n + 1)))  # a term's last token + 1 (runs are sorted)
+    items = []
+    single = _SINGLE
+    start = 0
+    for term, end in ends.items():
+        if end - start == 1:
+            pos = spos[start]
+            value = single.get(pos)
+            if value is None:
+                value = _encode([pos])
+                if pos < 65536:  # bounded: a huge document's late positions are not kept
+                    single[pos] = value
+            items.append((term.encode("utf-8"), prefix[end] - prefix[start], 1.0, value))
+        else:
+            items.append(
+                (
+                    term.encode("utf-8"),
+                    prefix[end] - prefix[start],
+                    float(end - start),
+                    _encode(spos[start:end]),
+                )
+            )
+        start = end
+    return items
+
+
+_encode = CountedPositions().encode  # Whoosh's positions bytes: count + pickled deltas
+_SINGLE: dict[int, bytes] = {}  # the bytes of a lone position (most postings), by position
+
+
+def prepare(schema, fields: dict) -> dict[str, list]:
+    """Return {field name: items} for the text fields of FIELDS this module can index.
+
+    The body's analysis also gives the words field's items when the words value is the
+    body's text (as the indexer makes it).
+    """
+    prepared: dict[str, list] = {}
+    words_value = fields.get(WORDS_FIELD)
+    words_ok = (
+        isinstance(words_value, str)
+        and WORDS_FIELD in schema
+        and _words_field_ok(schema[WORDS_FIELD])
+    )
+    for name in ("title", "body"):
+        value = fields.get(name)
+        if not isinstance(value, str) or name not in schema:
+            continue
+        analyzer = _fast_field(schema[name])
+        if analyzer is None:
+            continue
+        with_words = name == "body" and words_ok and untag(value)[1] == words_value
+        items, words = analyse(value, analyzer, with_words)
+        prepared[name] = items
+        if words is not None:
+            prepared[WORDS_FIELD] = words
+    return prepared
