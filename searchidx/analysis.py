@@ -32,6 +32,7 @@ English stemmer it was built with; it is defined at module level and holds only 
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -62,6 +63,15 @@ _PIECE = regex.compile(
 #: the V1 set operations ("--", "&&"), which made the pattern four times slower.
 WORD = regex.compile(rf"[{_CJK}]+|\p{{Hangul}}+|[{_SEA}]+|[^\W_{_BIGRAM_CHARS}]+")
 _BIGRAM_SCRIPT = regex.compile(rf"[{_BIGRAM_CHARS}]")
+_HIGH = re.compile("[\u0e00-\U0010ffff]")  # every bigram script lies above U+0E00
+
+
+def _has_bigram_runs(text: str) -> bool:
+    """Return True if TEXT holds characters of a script indexed as bigrams."""
+    # The stdlib pattern rules out most text at once; the full class only then.
+    return _HIGH.search(text) is not None and _BIGRAM_SCRIPT.search(text) is not None
+
+
 #: Characters that join two words into a compound when nothing else stands between them.
 _HYPHENS = "-\u2010\u2011"
 _CONNECTORS = _HYPHENS + "/."

@@ -28,10 +28,10 @@ import numpy as np
 import regex
 
 from .analysis import (
-    _BIGRAM_SCRIPT,
     _HYPHENATED,
     _HYPHENS,
     _PLAIN_WORD,
+    _has_bigram_runs,
     _joins,
     normalizer,
     pieces,
@@ -52,7 +52,6 @@ _PLAIN_CHARS = frozenset(map(chr, range(128))) | frozenset(_PLAIN_EXTRA)
 #: ``frozenset.issuperset`` or ``max`` over the characters).
 _NOT_PLAIN = re.compile(rf"[^\x00-\x7f{_PLAIN_EXTRA}]")
 #: A character where the bigram scripts are (all above U+0E00).
-_HIGH = re.compile("[\u0e00-\U0010ffff]")
 #: Bytes table: ASCII letters and digits kept, every other byte made a space.
 _SEPARATE = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 
@@ -69,11 +68,6 @@ def _plain_words(text: str) -> list[str]:
     text is), then every byte that is no letter or digit a space: ``split`` does the rest.
     """
     return text.encode("ascii", "replace").translate(_SEPARATE).decode("ascii").split()
-
-
-def _has_bigram_runs(text: str) -> bool:
-    # Every bigram script lies above U+0E00: the stdlib pattern rules out most text at once.
-    return _HIGH.search(text) is not None and _BIGRAM_SCRIPT.search(text) is not None
 
 
 class _Memo:
