@@ -29,6 +29,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import sys
 import tarfile
@@ -36,7 +37,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CORPORA = REPO_ROOT.parent / "shared" / "corpora"
+# SEARCHIDX_CORPORA points elsewhere (from a git worktree, ../shared is not there).
+CORPORA = Path(os.environ.get("SEARCHIDX_CORPORA") or REPO_ROOT.parent / "shared" / "corpora")
 WORK = REPO_ROOT / "benchmarks" / "work"
 
 CORPUS_DIRS = {"bbc": "bbc", "reuters": "reuters21578", "20ng": "20newsgroups"}
