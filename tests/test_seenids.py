@@ -73,7 +73,7 @@ def test_story_key_table_finds_every_row_after_merges():
 
     rng = np.random.default_rng(5)
     table, expected = _KeyTable(), {}
-    keys = rng.integers(0, 3000, size=(6 * _KeyTable._RECENT // 16, 16)).astype(np.uint64)
+    keys = rng.integers(0, 40_000, size=(8 * _KeyTable._RECENT // 16, 16)).astype(np.uint64)
     for row, row_keys in enumerate(keys):
         table.add(row_keys, row)
         for key in row_keys.tolist():
