@@ -74,7 +74,7 @@ def _everything(ix):
     return postings, stored
 
 
-@pytest.mark.parametrize("memory_mb", [128, 1])  # 1: the pool spills to Whoosh's sorted runs
+@pytest.mark.parametrize("memory_mb", [128, 1])  # 1: the pool writes sorted runs to disk
 def test_index_reads_back_as_with_whooshs_codec(tmp_path, memory_mb):
     vocab = vocabulary(300)  # few words: long posting lists of many blocks
     rng = random.Random(3)
@@ -136,15 +136,50 @@ def test_jsonl_build_is_smaller_than_with_whooshs_codec(tmp_path, monkeypatch):
     assert ours < 0.8 * whooshs, (ours, whooshs)
 
 
-def test_pool_spills_past_its_memory_limit(tmp_path):
+def test_pool_writes_runs_past_its_memory_limit_and_stays_under_it(tmp_path):
     from searchidx.codec import PostingsByTerm
 
     ix = _build(tmp_path / "ix", [])
     writer = storage.writer(ix, 5, 1, 1)
     try:
-        assert isinstance(writer.pool, PostingsByTerm)
+        pool = writer.pool
+        assert isinstance(pool, PostingsByTerm)
         for n in range(400):
             writer.add_document(id=f"d{n}", title="t", body=" ".join(vocabulary(400)))
-        assert not writer.pool.gathering and writer.pool.runs  # on Whoosh's runs now
+            assert pool._size <= pool.limit  # what the pool holds never passes the limit
+        # Still gathering per term (not Whoosh's pool), the rest on disk in sorted runs.
+        assert pool.gathering and not pool.runs and len(pool._runs.paths) >= 2
+        paths = list(pool._runs.paths)
+        assert all(writer._tempstorage.file_exists(p) for p in paths)
     finally:
         writer.cancel()
+    assert not any(writer._tempstorage.file_exists(p) for p in paths)
+
+
+def test_merged_runs_sort_postings_added_out_of_document_order(tmp_path):
+    from array import array as arr
+
+    from searchidx.postingruns import PostingRuns
+
+    ix = _build(tmp_path / "ix", [])
+    writer = storage.writer(ix, 5, 1, 1)
+    try:
+        runs = PostingRuns(writer.pool)
+        entry = lambda ids: [arr("I", ids), arr("f", [1.0] * len(ids)), [b"%d" % i for i in ids]]  # noqa: E731
+        runs.dump({"body": {b"a": entry([1, 5]), b"c": entry([2])}, "title": {b"x": entry([3])}})
+        runs.dump({"body": {b"a": entry([0, 9]), b"b": entry([4])}})  # "a" again, from 0
+        merged = runs.merged({"title": {b"x": entry([7])}})
+        got = list(merged)
+        runs.remove()
+    finally:
+        writer.cancel()
+    assert [(f, t, d, v) for f, t, d, _w, v in got] == [
+        ("body", b"a", 0, b"0"),
+        ("body", b"a", 1, b"1"),
+        ("body", b"a", 5, b"5"),
+        ("body", b"a", 9, b"9"),
+        ("body", b"b", 4, b"4"),
+        ("body", b"c", 2, b"2"),
+        ("title", b"x", 3, b"3"),
+        ("title", b"x", 7, b"7"),
+    ]
