@@ -116,6 +116,12 @@ def _vm(field: str) -> float:
     return 0.0
 
 
+def _cache_mb() -> float:
+    from searchidx import postings
+
+    return postings.cache().bytes / 2**20
+
+
 def _api_main(kind: str, index: str, rounds: int) -> None:
     pairs = speed.load_queries()
     if kind == "searchidx":
@@ -131,11 +137,26 @@ def _api_main(kind: str, index: str, rounds: int) -> None:
     res = speed.time_queries(eng, queries, rounds)
     res["seconds"] = time.perf_counter() - t0
     res["rss_mb"], res["peak_rss_mb"] = _vm("VmRSS"), _vm("VmHWM")
+    res["posting_cache_mb"] = _cache_mb() if kind == "searchidx" else None
     res.pop("totals")
     print(json.dumps(res))
 
 
 # --- one point -------------------------------------------------------------------
+
+
+def tree_pss_mb(root: int) -> float:
+    """Return the summed PSS (MB) of ROOT and its children: RSS with shared pages split
+    among the processes sharing them (forked workers share their parent's pages)."""
+    total = 0
+    for pid in [root, *http_load._children(root)]:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
 
 
 def http_point(index: Path, db: Path, rounds: int, workers: int) -> dict:
@@ -153,6 +174,7 @@ def http_point(index: Path, db: Path, rounds: int, workers: int) -> dict:
             fig = http_load.latency(server, mine, rounds)
             fig["seconds"] = time.perf_counter() - t0
             fig["rss_mb"] = speed._tree_rss(server.proc.pid) / 2**20
+            fig["pss_mb"] = tree_pss_mb(server.proc.pid)
         finally:
             server.close()
         out[side] = fig
