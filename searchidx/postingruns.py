@@ -56,10 +56,11 @@ class PostingRuns:
 
     def _read(self, path: str) -> Iterator[tuple]:
         with self._pool._open_run(path) as f:
-            load = pickle.Unpickler(f).load
             while True:
                 try:
-                    yield load()
+                    # One unpickler a record: one kept for the file would keep every object
+                    # it loaded in its memo (each record was pickled with a memo of its own).
+                    yield pickle.load(f)
                 except EOFError:
                     return
 

@@ -209,3 +209,34 @@ def test_pool_counts_the_memory_it_holds(tmp_path):
     finally:
         writer.cancel()
     assert 0.7 < held / counted < 1.3, (held, counted)
+
+
+def test_merging_runs_holds_one_term_a_run_not_the_runs(tmp_path):
+    import tracemalloc
+
+    ix = _build(tmp_path / "ix", [])
+    writer = storage.writer(ix, 5, 1, 1)
+    vocab = vocabulary(3000)
+    rng = random.Random(2)
+    try:
+        for n in range(600):
+            body = " ".join(rng.choice(vocab) for _ in range(200))
+            writer.add_document(id=f"d{n}", title="t", body=body)
+        runs = len(writer.pool._runs.paths)
+        assert runs >= 4
+        tracemalloc.start()
+        try:
+            merged = writer.pool.iter_postings()
+            postings = 0
+            for fieldname, texts in merged.fields().items():
+                terms = merged.by_field[fieldname]
+                for btext in texts:
+                    postings += len(terms[btext][0])
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    finally:
+        writer.cancel()
+    assert postings > 600 * 150
+    # The runs hold several MB of postings; reading them back holds about one term each.
+    assert peak < 2**20, peak
