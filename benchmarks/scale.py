@@ -80,15 +80,17 @@ def check_disk(work: Path, base_mb: float, factors: list[int]) -> None:
 # --- the memory bound ----------------------------------------------------------
 
 
-def memory_bound_mb(docs: int, jobs: int) -> float:
-    """Return the named bound (MB) of a build's peak RSS, process tree, for DOCS and JOBS.
-
-    Kept in step with README "Memory": see ``searchidx.membound``.
-    """
+def bounds(row: dict, workers: int) -> None:
+    """Add the named memory bounds (``searchidx.membound``, README "Memory") to ROW."""
     sys.path.insert(0, str(REPO_ROOT))
-    from searchidx.membound import build_bound_mb
+    from searchidx.membound import build_bound_mb, serve_bound_mb
 
-    return build_bound_mb(docs, jobs)
+    s = row["searchidx"]
+    row["memory_bound_mb"] = build_bound_mb(row["docs"], row["jobs"])
+    row["within_bound"] = s["build"]["tree_peak_rss_mb"] <= row["memory_bound_mb"]
+    if "http" in s:
+        row["serve_bound_mb"] = serve_bound_mb(s["build"]["index_mb"], workers)
+        row["serve_within_bound"] = s["http"]["pss_mb"] <= row["serve_bound_mb"]
 
 
 # --- Python API queries in their own process ------------------------------------
@@ -202,6 +204,7 @@ def bench_point(files: list[Path], k: int, docs: int, text_mb: float, args) -> d
     h = http_point(index, db, args.rounds, args.workers)
     row["searchidx"]["http"], row["fts5"]["http"] = h["searchidx"], h["fts5"]
     row["ratios"] = ratios(row)
+    bounds(row, args.workers)
     print(f"   {json.dumps({k2: round(v, 2) for k2, v in row['ratios'].items() if v})}", flush=True)
     if not args.keep:
         shutil.rmtree(work)
@@ -228,10 +231,6 @@ def build_point(files: list[Path], work: Path, docs: int, text_mb: float, args) 
         b.pop("stdout", None)
         b.update(docs_per_s=docs / b["seconds"], index_mb=speed.dir_size(where) / 1e6)
         row[side] = {"build": b}
-    bound = memory_bound_mb(docs, args.jobs)
-    row["memory_bound_mb"] = bound
-    row["within_bound"] = s["tree_peak_rss_mb"] <= bound
-    row["build_stdout"] = s.get("stdout_tail", "")
     return row
 
 
@@ -269,7 +268,9 @@ def table(rows: list[dict]) -> str:
                 f"{fmt(s['http']['p95_ms'], 1)} / {fmt(f['http']['p95_ms'], 1)} ({fmt(q['http_p95'])}x)",
                 f"{fmt(s['api']['p50_ms'], 1)} / {fmt(f['api']['p50_ms'], 1)} ({fmt(q['api_p50'])}x)",
                 f"{fmt(s['api']['p95_ms'], 1)} / {fmt(f['api']['p95_ms'], 1)} ({fmt(q['api_p95'])}x)",
-                f"{fmt(s['http']['rss_mb'], 0)} / {fmt(s['api']['peak_rss_mb'], 0)}",
+                f"{fmt(s['http']['rss_mb'], 0)} / {fmt(s['http']['pss_mb'], 0)}",
+                fmt(r["serve_bound_mb"], 0),
+                fmt(s["api"]["peak_rss_mb"], 0),
             ]
         )
     return speed.table(
@@ -286,7 +287,9 @@ def table(rows: list[dict]) -> str:
             "/api p95 ms",
             "API p50 ms",
             "API p95 ms",
-            "serve/API RSS MB",
+            "serve RSS / PSS MB",
+            "bound MB",
+            "API RSS MB",
         ],
     )
 
@@ -307,7 +310,15 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse", action="store_true", help="with --keep: re-measure the queries of kept points"
     )
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--report", type=Path, help="print the table of a JSON written before")
     args = ap.parse_args(argv)
+    if args.report:
+        result = json.loads(args.report.read_text())
+        for row in result["points"]:
+            bounds(row, args.workers)  # with the formula of this checkout
+        print(f"scale curve, searchidx --jobs {args.jobs}, {result['meta'].get('commit_note', '')}")
+        print(table(result["points"]))
+        return 0
     factors = sorted(int(k) for k in args.factors.split(","))
     base = news.load("bbc") + news.load("reuters") + news.load("20ng")
     base_mb = news.text_bytes(base) / 1e6
