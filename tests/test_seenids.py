@@ -81,3 +81,29 @@ def test_story_key_table_finds_every_row_after_merges():
     assert len(table._runs) > 1  # flushed and merged
     for probe in keys[::37]:
         assert table.rows(probe) == set().union(*(expected[k] for k in probe.tolist()))
+
+
+def test_what_a_document_costs_the_run_is_within_the_named_bound():
+    """The part of the indexing bound that grows with documents (membound.DOCUMENT_KB)."""
+    from searchidx.duplicates import StoryFinder
+    from searchidx.membound import DOCUMENT_KB
+
+    rng = np.random.default_rng(9)
+    words = [f"w{i}" for i in range(5000)]
+    stories, seen = StoryFinder(), SeenIds()
+    n = 2000  # the story key table has flushed and merged runs by then
+    for i in range(n):
+        text = " ".join(rng.choice(words, 30).tolist())
+        stories.assign(f"d{i}", "", text)
+        seen.setdefault(f"d{i}", "/feed.jsonl", i)
+    keys = stories._keys
+    held = (
+        stories._sigs.nbytes
+        + stories._stories.nbytes
+        + sum(k.nbytes + r.nbytes for k, r in keys._runs)
+        + 16 * 12 * len(keys._recent)  # at most: the newest articles' keys, in a dict
+        + seen.nbytes
+        + 150 * len(seen._recent)  # a dict entry and its tuple of three numbers
+    )
+    assert len(keys._runs) >= 2
+    assert held <= DOCUMENT_KB * 1000 * n, held / n
