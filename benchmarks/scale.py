@@ -19,8 +19,11 @@ unless ``--keep``); the point ``xK`` indexes the first K copies' files.  At each
 * the RSS of the serving process tree after its query run, and of the Python API process.
 
 ``python benchmarks/scale.py --factors 1,4,12,23`` prints a table and writes
-``benchmarks/results/scale.json``; ``--check-disk`` refuses to start when the free space
-under ``--work`` looks too small.  No figure is asserted anywhere: timings vary by machine.
+``benchmarks/results/scale.json`` (after every point); it refuses to start when the free
+space under ``--work`` looks too small.  ``--keep --reuse`` measures the queries of kept
+points again; ``--report FILE`` re-prints a JSON with this checkout's bounds.  The biggest
+point takes long (a 171k-document build took 18 minutes on a loaded 2-core machine): run it
+in the background under ``nice``.  No figure is asserted anywhere: timings vary by machine.
 """
 
 from __future__ import annotations
