@@ -530,8 +530,9 @@ class PostingsByTerm(PostingPool):
     segment is written term by term (``NewsFieldWriter.add_postings``) with no sort of all
     postings and no Python call per posting.  A term's values (positions) are one
     ``bytearray`` with an array of their lengths, so a posting costs its value's bytes and
-    12 bytes more.  Past the writer's memory limit the pool turns into Whoosh's own (sorted
-    runs on disk), so memory stays bounded.
+    12 bytes more.  Past the writer's memory limit the postings are written to disk as a
+    sorted run and gathering starts again (``postingruns``), so memory stays bounded;
+    documents out of order or spelling words turn it into Whoosh's own pool.
     """
 
     _POSTING_BYTES = 12  # ids, weights, value lengths: 4 bytes each
@@ -541,6 +542,7 @@ class PostingsByTerm(PostingPool):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
         self._fields: dict | None = {}
         self._size = 0
+        self._runs = None  # postingruns.PostingRuns, once the limit is first reached
 
     @property
     def gathering(self) -> bool:
@@ -570,7 +572,7 @@ class PostingsByTerm(PostingPool):
             return super().add(item)
         self._append(entry, docnum, weight, value)
         if self._size > self.limit:
-            self._spill()
+            self._dump_run()
 
     def _append(self, entry: list, docnum: int, weight: float, value: bytes) -> None:
         entry[0].append(docnum)
@@ -625,18 +627,32 @@ class PostingsByTerm(PostingPool):
             length += freq
         self._size += size
         if self._size > self.limit:
-            self._spill()
+            self._dump_run()
         return length if scorable else 0
+
+    def _dump_run(self):
+        """Write the gathered postings to disk as a sorted run and gather anew."""
+        from .postingruns import PostingRuns  # it subclasses TermPostings, defined here
+
+        if self._runs is None:
+            self._runs = PostingRuns(self)
+        self._runs.dump(self._fields)
+        self._fields, self._size = {}, 0
+
+    def _gathered(self, fields: dict):
+        return TermPostings(fields) if self._runs is None else self._runs.merged(fields)
 
     def _spill(self):
         """Hand every posting to Whoosh's pool, which takes the rest from now on."""
         fields, self._fields = self._fields, None
-        for item in TermPostings(fields):
+        for item in self._gathered(fields):
             super().add(item)
+        if self._runs is not None:
+            self._runs.remove()
 
     def iter_postings(self):
         if self._fields is not None:
-            return TermPostings(self._fields)
+            return self._gathered(self._fields)
         return super().iter_postings()
 
     def save(self):
@@ -646,6 +662,8 @@ class PostingsByTerm(PostingPool):
 
     def cleanup(self):
         self._fields = None
+        if self._runs is not None:
+            self._runs.remove()
         super().cleanup()
 
 

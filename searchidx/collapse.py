@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .duplicates import STORY_FIELD
+from .postings import segment_column
 from .timeline import doc_array
 
 #: Most copies listed under one hit (the count beside it is always exact).
@@ -43,17 +44,16 @@ class Collapsed:
 def story_array(reader) -> np.ndarray:
     """Return, for a segment READER, each document's story id as an integer (-1: none).
 
-    Segments never change, so the array is kept on the reader and built once.
+    Segments never change, so the array is built once per process and shared by threads.
     """
-    cache = reader.__dict__.setdefault("_searchidx_stories", {})
-    if STORY_FIELD not in cache:
+
+    def load() -> np.ndarray:
         size = reader.doc_count_all()
         if reader.has_column(STORY_FIELD):
-            column = reader.column_reader(STORY_FIELD)
-            cache[STORY_FIELD] = np.fromiter(column, np.int64, size)
-        else:  # an index made before stories existed: every document its own story
-            cache[STORY_FIELD] = np.full(size, -1, np.int64)
-    return cache[STORY_FIELD]
+            return np.fromiter(reader.column_reader(STORY_FIELD), np.int64, size)
+        return np.full(size, -1, np.int64)  # an index made before stories: each its own
+
+    return segment_column(reader, STORY_FIELD, load)
 
 
 def _matches(segments) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

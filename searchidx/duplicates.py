@@ -48,6 +48,8 @@ import re
 
 import numpy as np
 
+from .sortedruns import merge_runs
+
 SHINGLE = 5
 BANDS = 16
 ROWS = 4
@@ -234,10 +236,8 @@ class _KeyTable:
         order = np.argsort(keys, kind="stable")
         self._runs.append((keys[order], rows[order]))
         while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
-            (k2, r2), (k1, r1) = self._runs.pop(), self._runs.pop()
-            keys, rows = np.concatenate([k1, k2]), np.concatenate([r1, r2])
-            order = np.argsort(keys, kind="stable")
-            self._runs.append((keys[order], rows[order]))
+            newer, older = self._runs.pop(), self._runs.pop()
+            self._runs.append(merge_runs(older, newer))  # no argsort of all keys
 
 
 class StoryFinder:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from array import array
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -27,6 +26,7 @@ from whoosh import query as wq
 from .counting import term_docs
 from .documents import FacetValue
 from .errors import QueryError
+from .postings import segment_column
 from .schema import FACET_FIELDS
 
 _DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -125,23 +125,31 @@ def facet_names(schema) -> list[str]:
     return [name for name, field in FACET_FIELDS.items() if field in schema]
 
 
-def _value_array(reader, field: str) -> tuple[array, list[str]]:
+class _Values(tuple):
+    """(document number -> value number array, value names), sized for the shared cache."""
+
+    @property
+    def nbytes(self) -> int:
+        return self[0].nbytes + 64 * len(self[1])
+
+
+def _value_array(reader, field: str) -> tuple[np.ndarray, list[str]]:
     """Return (document number -> value number, value names) for FIELD of a segment READER.
 
-    Value number 0 means no value.  Segments never change, so the array is kept on the
-    reader and built once, from the field's posting lists (one term per document).
+    Value number 0 means no value.  Segments never change, so the array is built once per
+    process, from the field's posting lists (one term per document), and shared by threads.
     """
-    cache = reader.__dict__.setdefault("_searchidx_facets", {})
-    if field not in cache:
-        numbers = array("I", bytes(4 * reader.doc_count_all()))
+
+    def load() -> _Values:
+        numbers = np.zeros(reader.doc_count_all(), np.uint32)
         names = [""]
         decode = reader.schema[field].from_bytes
         for btext in reader.lexicon(field):
-            for docnum in term_docs(reader, field, btext):
-                numbers[docnum] = len(names)
+            numbers[np.fromiter(term_docs(reader, field, btext), np.int64)] = len(names)
             names.append(decode(btext))
-        cache[field] = (numbers, names)
-    return cache[field]
+        return _Values((numbers, names))
+
+    return segment_column(reader, f"facet:{field}", load)
 
 
 def count_values(segments, names, limit: int) -> dict[str, list[FacetValue]]:

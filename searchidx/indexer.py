@@ -46,6 +46,7 @@ from .ingest import (
     iter_documents,
 )
 from .language import detect
+from .seenids import SeenIds
 
 _SEP = "\x1f"
 _CHUNK = 1024 * 1024
@@ -117,7 +118,7 @@ class _Run:
     max_bytes: int
     rebuild: bool
     names: set[str]  # the index schema's field names
-    seen_ids: dict[str, str] = field(default_factory=dict)  # document id -> where first seen
+    seen_ids: SeenIds = field(default_factory=SeenIds)  # document id -> where first seen
     stories: StoryFinder | None = None  # groups copies of one story (None: an older schema)
     progress: Progress = field(default_factory=Progress)
     on_progress: Callable[[Progress], None] | None = None
@@ -364,7 +365,7 @@ def _index_file(run: _Run, source: SourceFile) -> None:
                     summary.guessed.append(item)
                     continue
                 where = f"{item.path}:{item.position}" if item.position is not None else item.path
-                first = run.seen_ids.setdefault(item.id, where)
+                first = run.seen_ids.setdefault(item.id, item.path, item.position)
                 if first != where:
                     reason = f"duplicate id {item.id!r} (first at {first})"
                     summary.skipped.append(Skipped(where, reason))

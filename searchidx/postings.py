@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh.codec import whoosh3
+from whoosh.filedb.filestore import OverlayStorage
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -157,8 +158,24 @@ def supported(reader) -> bool:
 
 def segment_key(reader) -> tuple:
     """Return a key naming READER's segment uniquely (its folder and segment id)."""
-    folder = getattr(reader._storage, "folder", id(reader._storage))
+    storage = reader._storage
+    if isinstance(storage, OverlayStorage):
+        # A compound segment: its own file over the index's folder.  The file is opened
+        # anew by each reader (one a thread), so it cannot name the segment: the folder does.
+        storage = storage.b
+    folder = getattr(storage, "folder", id(storage))
     return (folder, reader._segment.segment_id())
+
+
+def segment_column(reader, name: str, load):
+    """Return a per-document array of READER's segment, made by LOAD() once per process.
+
+    Facet values, story ids and days are read from a segment into arrays once and kept
+    here, in the shared cache, for every thread's searcher: kept on each reader (one a
+    thread, a new one for each generation) they were made and held once per thread.  The
+    value must have ``nbytes`` (what the cache counts against ``posting_cache_mb``).
+    """
+    return cache().get((*segment_key(reader), name, "column"), load)
 
 
 def term_postings(reader, fieldname: str, btext: bytes) -> Postings:

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from .documents import TimeBucket
+from .postings import segment_column
 
 DAY_SPAN = 62
 MONTH_SPAN = 5 * 366
@@ -30,10 +31,10 @@ _EPOCH = date(1970, 1, 1).toordinal()
 def day_array(reader) -> np.ndarray:
     """Return, for a segment READER, each document's date as days since 1970 (or _NONE).
 
-    Segments never change, so the array is kept on the reader and built once.
+    Segments never change, so the array is built once per process and shared by threads.
     """
-    cache = reader.__dict__.setdefault("_searchidx_days", {})
-    if "date" not in cache:
+
+    def load() -> np.ndarray:
         size = reader.doc_count_all()
         days = np.full(size, _NONE, np.int64)
         if reader.has_column("date"):
@@ -41,8 +42,9 @@ def day_array(reader) -> np.ndarray:
             raw = np.fromiter(column, np.uint64, size)
             dated = raw != np.uint64(reader.schema["date"].default)
             days[dated] = (raw[dated] // np.uint64(_DAY_US)).astype(np.int64) + 1 - _EPOCH
-        cache["date"] = days
-    return cache["date"]
+        return days
+
+    return segment_column(reader, "date", load)
 
 
 def doc_array(docs) -> np.ndarray:

@@ -41,6 +41,8 @@ from whoosh.matching import binary
 from whoosh.reading import EmptyReader
 from whoosh.util.numeric import byte_to_length
 
+from . import mmapview  # noqa: F401  (segments read in place: see mmapview.py)
+
 _original_has_column = whoosh3.W3PerDocReader.has_column
 _original_doc_field_length = whoosh3.W3PerDocReader.doc_field_length
 

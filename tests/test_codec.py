@@ -74,7 +74,7 @@ def _everything(ix):
     return postings, stored
 
 
-@pytest.mark.parametrize("memory_mb", [128, 1])  # 1: the pool spills to Whoosh's sorted runs
+@pytest.mark.parametrize("memory_mb", [128, 1])  # 1: the pool writes sorted runs to disk
 def test_index_reads_back_as_with_whooshs_codec(tmp_path, memory_mb):
     vocab = vocabulary(300)  # few words: long posting lists of many blocks
     rng = random.Random(3)
@@ -136,15 +136,111 @@ def test_jsonl_build_is_smaller_than_with_whooshs_codec(tmp_path, monkeypatch):
     assert ours < 0.8 * whooshs, (ours, whooshs)
 
 
-def test_pool_spills_past_its_memory_limit(tmp_path):
+def test_pool_writes_runs_past_its_memory_limit_and_stays_under_it(tmp_path):
     from searchidx.codec import PostingsByTerm
 
     ix = _build(tmp_path / "ix", [])
     writer = storage.writer(ix, 5, 1, 1)
     try:
-        assert isinstance(writer.pool, PostingsByTerm)
+        pool = writer.pool
+        assert isinstance(pool, PostingsByTerm)
         for n in range(400):
             writer.add_document(id=f"d{n}", title="t", body=" ".join(vocabulary(400)))
-        assert not writer.pool.gathering and writer.pool.runs  # on Whoosh's runs now
+            assert pool._size <= pool.limit  # what the pool holds never passes the limit
+        # Still gathering per term (not Whoosh's pool), the rest on disk in sorted runs.
+        assert pool.gathering and not pool.runs and len(pool._runs.paths) >= 2
+        paths = list(pool._runs.paths)
+        assert all(writer._tempstorage.file_exists(p) for p in paths)
     finally:
         writer.cancel()
+    assert not any(writer._tempstorage.file_exists(p) for p in paths)
+
+
+def test_merged_runs_sort_postings_added_out_of_document_order(tmp_path):
+    from array import array as arr
+
+    from searchidx.postingruns import PostingRuns
+
+    ix = _build(tmp_path / "ix", [])
+    writer = storage.writer(ix, 5, 1, 1)
+    try:
+        runs = PostingRuns(writer.pool)
+        def entry(ids, values=True):  # a pool entry: ids, weights, value bytes and lengths
+            data = b"".join(b"%d" % i for i in ids) if values else b""
+            lengths = arr("I", [len(b"%d" % i) for i in ids]) if values else None
+            return [arr("I", ids), arr("f", [1.0] * len(ids)), bytearray(data), lengths]
+
+        runs.dump({"body": {b"a": entry([1, 15]), b"c": entry([2])}, "title": {b"x": entry([3])}})
+        runs.dump({"body": {b"a": entry([0, 9]), b"b": entry([4])}})  # "a" again, from 0
+        merged = runs.merged({"title": {b"x": entry([7], values=False)}})
+        got = list(merged)
+        runs.remove()
+    finally:
+        writer.cancel()
+    assert [(f, t, d, v) for f, t, d, _w, v in got] == [
+        ("body", b"a", 0, b"0"),
+        ("body", b"a", 1, b"1"),
+        ("body", b"a", 9, b"9"),
+        ("body", b"a", 15, b"15"),
+        ("body", b"b", 4, b"4"),
+        ("body", b"c", 2, b"2"),
+        ("title", b"x", 3, b"3"),
+        ("title", b"x", 7, b""),  # a chunk without values, after one with them
+    ]
+
+
+def test_pool_counts_the_memory_it_holds(tmp_path):
+    """The pool's own count (what writer_memory_mb bounds) is close to what it allocates."""
+    import tracemalloc
+
+    ix = _build(tmp_path / "ix", [])
+    writer = storage.writer(ix, 5, 1, 1024)  # no run written: everything stays in the pool
+    vocab = vocabulary(4000)
+    rng = random.Random(11)
+    docs = [" ".join(rng.choice(vocab) for _ in range(150)) for _ in range(300)]
+    try:
+        writer.add_document(id="d", title="t", body=docs[0])
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            counted = writer.pool._size
+            for n, body in enumerate(docs[1:]):
+                writer.add_document(id=f"d{n}", title="t", body=body)
+            held = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        counted = writer.pool._size - counted
+    finally:
+        writer.cancel()
+    assert 0.7 < held / counted < 1.3, (held, counted)
+
+
+def test_merging_runs_holds_one_term_a_run_not_the_runs(tmp_path):
+    import tracemalloc
+
+    ix = _build(tmp_path / "ix", [])
+    writer = storage.writer(ix, 5, 1, 1)
+    vocab = vocabulary(3000)
+    rng = random.Random(2)
+    try:
+        for n in range(600):
+            body = " ".join(rng.choice(vocab) for _ in range(200))
+            writer.add_document(id=f"d{n}", title="t", body=body)
+        runs = len(writer.pool._runs.paths)
+        assert runs >= 4
+        tracemalloc.start()
+        try:
+            merged = writer.pool.iter_postings()
+            postings = 0
+            for fieldname, texts in merged.fields().items():
+                terms = merged.by_field[fieldname]
+                for btext in texts:
+                    postings += len(terms[btext][0])
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    finally:
+        writer.cancel()
+    assert postings > 600 * 150
+    # The runs hold several MB of postings; reading them back holds about one term each.
+    assert peak < 2**20, peak
