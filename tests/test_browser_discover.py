@@ -54,6 +54,27 @@ def test_escape_closes_and_enter_then_submits_what_was_typed(page):
     page.wait_for_url("**/search?q=ballo")
 
 
+def test_an_empty_answer_does_not_cancel_the_next_keystrokes_ask(page):
+    """An empty answer arriving after the next keystroke only hides the list.
+
+    It used to close it as Escape does, cancelling the ask the next keystroke had
+    scheduled, so the list never opened for what was finally typed (a flake under load).
+    """
+    held = []
+    page.route("**/api/suggest?q=metal%20sl", lambda route: held.append(route))
+    page.goto("/")
+    page.keyboard.type("metal sl")
+    for _ in range(200):  # the ask for "metal sl" reaches the route, and waits there
+        if held:
+            break
+        page.wait_for_timeout(25)
+    assert held, "no suggestion request for 'metal sl'"
+    page.keyboard.type("u")  # schedules the next ask
+    held[0].fulfill(json={"words": [], "headlines": []})  # the empty answer, late
+    page.wait_for_selector("#q-suggestions .headline")
+    assert "Metal Slug" in page.locator("#q-suggestions").inner_text()
+
+
 def test_a_headline_option_opens_the_article(page):
     page.goto("/")
     page.keyboard.type("metal slu")

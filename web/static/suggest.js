@@ -27,15 +27,20 @@ document.addEventListener("DOMContentLoaded", function () {
   var timer = null;
   var asked = 0;
 
-  function close() {
-    // A closed list stays closed: drop the pending ask and any answer still on its way
-    // (else a slow answer to an earlier keystroke reopens it after Escape).
-    clearTimeout(timer);
-    asked++;
+  function hide() {
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
     active = -1;
+  }
+
+  function close() {
+    // Closed by the reader (Escape, leaving the box, a choice): drop the pending ask and
+    // any answer still on its way, else a slow answer reopens the list.  An empty answer
+    // only hides it: the answer to a later keystroke may still be on its way.
+    clearTimeout(timer);
+    asked++;
+    hide();
   }
 
   function highlight(index) {
@@ -90,7 +95,7 @@ document.addEventListener("DOMContentLoaded", function () {
       add("headline", headline.title, { href: headline.href });
     });
     if (!options.length) {
-      close();
+      hide();
       return;
     }
     list.hidden = false;
@@ -102,7 +107,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var text = input.value;
     var ticket = ++asked;
     if (!text.trim()) {
-      close();
+      hide();
       return;
     }
     fetch("/api/suggest?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
@@ -115,7 +120,9 @@ document.addEventListener("DOMContentLoaded", function () {
         }
       })
       .catch(function () {
-        close();
+        if (ticket === asked) {
+          hide();
+        }
       });
   }
 
