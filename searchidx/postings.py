@@ -175,6 +175,8 @@ def segment_column(reader, name: str, load):
     thread, a new one for each generation) they were made and held once per thread.  The
     value must have ``nbytes`` (what the cache counts against ``posting_cache_mb``).
     """
+    if getattr(reader, "_segment", None) is None:  # an index without segments yet: no key
+        return load()
     return cache().get((*segment_key(reader), name, "column"), load)
 
 

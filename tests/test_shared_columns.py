@@ -40,3 +40,12 @@ def test_threads_share_one_array_per_segment(tmp_path):
         assert len({id(a[column]) for a in arrays}) == 1
     # Kept in the shared cache, counted against its bound.
     assert postings.cache().bytes >= sum(arrays[0][c].nbytes for c in (1, 2, 3))
+
+
+def test_an_index_without_segments_has_empty_arrays():
+    from whoosh.reading import EmptyReader
+
+    from searchidx.schema import build_schema
+
+    reader = EmptyReader(build_schema("porter"))
+    assert len(story_array(reader)) == 0 and len(day_array(reader)) == 0
