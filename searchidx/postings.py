@@ -16,9 +16,7 @@ from __future__ import annotations
 import io
 import pickle
 import struct
-import threading
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +27,7 @@ from whoosh.util.numeric import byte_to_length
 
 from . import codec as news_codec
 from . import poscodec
-from .config import setting
+from .arraycache import ArrayCache, process_cache
 
 _MAGIC = whoosh3.WHOOSH3_HEADER_MAGIC
 _INT = struct.Struct("!i")
@@ -87,66 +85,9 @@ class PositionLists:
 EMPTY = Postings(np.zeros(0, np.int64), np.zeros(0, np.float64))
 
 
-class ArrayCache:
-    """A thread-safe least-recently-used map from keys to arrays, bounded in bytes."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self.hits = 0
-        self.misses = 0
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key, load):
-        """Return the value for KEY, calling LOAD() to make it when it is not kept."""
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return value
-            self.misses += 1
-        value = load()  # outside the lock: two threads may decode the same list once each
-        size = _size(value)
-        if size > self.max_bytes:
-            return value
-        with self._lock:
-            if key not in self._items:
-                self._items[key] = value
-                self.bytes += size
-                while self.bytes > self.max_bytes:
-                    _, dropped = self._items.popitem(last=False)
-                    self.bytes -= _size(dropped)
-        return value
-
-    def __contains__(self, key) -> bool:
-        with self._lock:
-            return key in self._items
-
-    def clear(self) -> None:
-        """Forget every entry."""
-        with self._lock:
-            self._items.clear()
-            self.bytes = 0
-
-
-def _size(value) -> int:
-    return getattr(value, "nbytes", 64) + 64
-
-
-_cache: ArrayCache | None = None
-_cache_lock = threading.Lock()
-
-
 def cache() -> ArrayCache:
     """Return the process's posting cache (sized by the ``posting_cache_mb`` setting)."""
-    global _cache
-    if _cache is None:
-        with _cache_lock:
-            if _cache is None:
-                _cache = ArrayCache(int(float(setting("posting_cache_mb")) * 2**20))
-    return _cache
+    return process_cache("posting_cache_mb")
 
 
 def supported(reader) -> bool:

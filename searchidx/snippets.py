@@ -171,6 +171,16 @@ def make_snippet(
         # the marks inside are mark i up to the last one ending by HI.
         inside = marks[i : bisect_right(ends, hi, i)]
         candidates.append((len({m[2] for m in inside}), len(inside), -start, (lo, hi), inside))
+    return Snippet(_parts(text, best_windows(candidates, max_fragments), marks))
+
+
+def best_windows(candidates: list[tuple], max_fragments: int) -> list[tuple[int, int]]:
+    """Return the windows to show, in text order, from CANDIDATES.
+
+    A candidate is ``(distinct terms, marks, -start, (lo, hi), marks inside)``: the windows
+    with the most distinct terms come first, then the most marks, then the earliest; a
+    window is shown only if it adds a term and does not overlap one already chosen.
+    """
     candidates.sort(reverse=True)
     chosen: list[tuple[int, int]] = []
     shown: set[str] = set()
@@ -183,7 +193,7 @@ def make_snippet(
         chosen.append((lo, hi))
         shown |= terms
     chosen.sort()
-    return Snippet(_parts(text, chosen, marks))
+    return chosen
 
 
 def highlight_parts(

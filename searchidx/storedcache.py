@@ -11,29 +11,14 @@ and to copies of it) and the block's number.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
-from .config import setting
-
-_cache = None
-_lock = threading.Lock()
-
-
-def _the_cache():
-    global _cache
-    if _cache is None:
-        from .postings import ArrayCache  # not at import: postings imports the codec
-
-        with _lock:
-            if _cache is None:
-                _cache = ArrayCache(int(float(setting("stored_cache_mb")) * 2**20))
-    return _cache
+from .arraycache import process_cache
 
 
 def block(segment_id: str, number: int, load: Callable[[], bytes]) -> memoryview:
     """Return block NUMBER of the stored fields of segment SEGMENT_ID, LOAD()ed if not kept."""
-    cache = _the_cache()
+    cache = process_cache("stored_cache_mb")
     if cache.max_bytes <= 0:
         return memoryview(load())
     return cache.get(("stored", segment_id, number), lambda: memoryview(load()))
@@ -41,5 +26,4 @@ def block(segment_id: str, number: int, load: Callable[[], bytes]) -> memoryview
 
 def clear() -> None:
     """Forget every kept block."""
-    if _cache is not None:
-        _cache.clear()
+    process_cache("stored_cache_mb").clear()

@@ -65,18 +65,8 @@ def reference_snippet(text, spec, stemmer, size=200, max_fragments=3, language=N
         lo, hi = _window(text, start, size)
         inside = [m for m in marks[i:] if m[0] >= lo and m[1] <= hi]
         candidates.append((len({m[2] for m in inside}), len(inside), -start, (lo, hi), inside))
-    candidates.sort(reverse=True)
-    chosen, shown = [], set()
-    for _, _, _, (lo, hi), inside in candidates:
-        if len(chosen) >= max_fragments:
-            break
-        terms = {m[2] for m in inside}
-        if chosen and (terms <= shown or any(lo < b and hi > a for a, b in chosen)):
-            continue
-        chosen.append((lo, hi))
-        shown |= terms
-    chosen.sort()
-    return snippets._parts(text, chosen, marks)
+    # The choice among the candidates is shared; what is checked is which marks are inside.
+    return snippets._parts(text, snippets.best_windows(candidates, max_fragments), marks)
 
 
 @pytest.mark.parametrize(

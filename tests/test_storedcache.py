@@ -6,16 +6,16 @@ import random
 
 import pytest
 
-from searchidx import index_paths, storage, storedcache
+from searchidx import arraycache, index_paths, storage
 
 from .helpers import write_corpus
 
 
 @pytest.fixture
-def fresh_cache(monkeypatch):
-    monkeypatch.setattr(storedcache, "_cache", None)
+def fresh_cache():
+    arraycache.forget("stored_cache_mb")
     yield
-    storedcache._cache = None
+    arraycache.forget("stored_cache_mb")
 
 
 def _all_fields(index_dir, order):
@@ -36,13 +36,13 @@ def test_kept_blocks_give_the_same_fields(tmp_path, monkeypatch, fresh_cache):
 
     monkeypatch.setenv("SEARCHIDX_STORED_CACHE_MB", "0")
     uncached = _all_fields(index_dir, order)
-    assert storedcache._the_cache().hits == 0
+    assert arraycache.process_cache("stored_cache_mb").hits == 0
     assert len({f["id"] for f in uncached}) == 300
 
-    storedcache._cache = None
+    arraycache.forget("stored_cache_mb")
     monkeypatch.setenv("SEARCHIDX_STORED_CACHE_MB", "8")
     assert _all_fields(index_dir, order) == uncached
-    cache = storedcache._the_cache()
+    cache = arraycache.process_cache("stored_cache_mb")
     assert cache.misses > 2  # several blocks in each of two segments
     misses = cache.misses
     assert _all_fields(index_dir, order[::-1]) == uncached[::-1]  # a new reader, same blocks
