@@ -1,6 +1,6 @@
 """A segment's postings written out in sorted runs when the writer's memory is full.
 
-``codec.PostingsByTerm`` gathers each term's postings in arrays.  When they reach the
+``postingpool.PostingsByTerm`` gathers each term's postings in arrays.  When they reach the
 writer's memory limit (``writer_memory_mb``) they are written to a temporary file as one run,
 term by term in Whoosh's order (field, then term bytes), and gathering starts again; at the
 end the runs and what is still in memory are merged term by term, the runs read one term at
@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Iterator
 from itertools import accumulate
 
-from .codec import TermPostings
+from .postingpool import TermPostings
 
 _PICKLE = 5
 

@@ -24,8 +24,9 @@ from . import (
     postings_build,
     whoosh_fixes,  # noqa: F401  (installs the Whoosh corrections)
 )
-from .codec import NewsCodec, PostingsByTerm
+from .codec import NewsCodec
 from .errors import IndexUnavailable
+from .postingpool import PostingsByTerm
 from .schema import build_schema
 
 INDEX_NAME = "MAIN"
@@ -163,7 +164,7 @@ def _cancel_and_tidy(writer: SegmentWriter) -> None:
 
 
 class _PooledWriter(SegmentWriter):
-    """Whoosh's writer, gathering postings per term (``codec.PostingsByTerm``) to write faster."""
+    """Whoosh's writer, gathering postings per term (``postingpool.PostingsByTerm``) to write faster."""
 
     def __init__(self, ix, limitmb=128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)

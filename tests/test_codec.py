@@ -137,7 +137,7 @@ def test_jsonl_build_is_smaller_than_with_whooshs_codec(tmp_path, monkeypatch):
 
 
 def test_pool_writes_runs_past_its_memory_limit_and_stays_under_it(tmp_path):
-    from searchidx.codec import PostingsByTerm
+    from searchidx.postingpool import PostingsByTerm
 
     ix = _build(tmp_path / "ix", [])
     writer = storage.writer(ix, 5, 1, 1)
