@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
 @dataclass
 class Document:
     """One article, as ingestion produces it and the index stores it."""
@@ -25,7 +29,7 @@ class Document:
         return {
             "id": self.id,
             "title": self.title,
-            "date": self.date.isoformat() if self.date else None,
+            "date": _iso(self.date),
             "source": self.source,
             "url": self.url,
             "path": self.path,
@@ -69,7 +73,7 @@ class Hit:
         return {
             "id": self.id,
             "title": self.title,
-            "date": self.date.isoformat() if self.date else None,
+            "date": _iso(self.date),
             "source": self.source,
             "path": self.path,
             "url": self.url,
@@ -96,7 +100,7 @@ class Copy:
         return {
             "id": self.id,
             "title": self.title,
-            "date": self.date.isoformat() if self.date else None,
+            "date": _iso(self.date),
             "source": self.source,
         }
 
