@@ -201,8 +201,11 @@ class _PooledWriter(SegmentWriter):
                     continue
                 field = schema[fieldname]
                 length = 0
-                if field.indexed:
-                    items = prepared[fieldname] if fieldname in prepared else field.index(value)
+                if fieldname in prepared:
+                    tokens = prepared[fieldname]
+                    length = self.pool.add_tokens(fieldname, tokens, docnum, field.scorable)
+                elif field.indexed:
+                    items = field.index(value)
                     length = self.pool.add_field(fieldname, items, docnum, field.scorable)
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(
