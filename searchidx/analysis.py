@@ -38,7 +38,8 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
-from itertools import repeat
+from itertools import compress, repeat
+from operator import is_
 from typing import NamedTuple
 
 import regex
@@ -460,8 +461,12 @@ def index_columns(text: str, norm: _Normalizer) -> tuple[list, list, list, list]
         words = _PLAIN_WORD.findall(text, done, start)
         if words:
             entries = list(map(get, words, repeat(_UNSEEN)))
-            if _UNSEEN in entries:
-                entries = [norm(w) if e is _UNSEEN else e for w, e in zip(words, entries)]
+            if _UNSEEN in entries:  # normalise the words not seen yet (once each), look up again
+                for word in set(compress(words, map(is_, entries, repeat(_UNSEEN)))):
+                    norm(word)
+                entries = list(map(get, words, repeat(_UNSEEN)))
+                if _UNSEEN in entries:  # a normaliser whose cache was cleared meanwhile
+                    entries = [norm(w) if e is _UNSEEN else e for w, e in zip(words, entries)]
             if None in entries:
                 entries = [e for e in entries if e is not None]
             if entries:

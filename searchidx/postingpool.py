@@ -83,7 +83,7 @@ class PostingsByTerm(PostingPool):
         return entry
 
     def add_tokens(self, fieldname: str, tokens, docnum: int, scorable: bool) -> int:
-        """Add one field of document DOCNUM, analysed (``postings_build.Columns`` or ``Words``).
+        """Add one field of document DOCNUM, analysed (``postings_build.Columns`` or ``Distinct``).
 
         Gathered as flat tokens (``tokenbuffer``) while documents come in order; else the
         tokens' Whoosh items go the way of ``add_field``.  Return the field's length when
@@ -161,7 +161,7 @@ class PostingsByTerm(PostingPool):
                 self._spill()
                 return self.add_field(fieldname, items, docnum, scorable)
             items = list(items)
-            self._size += buffer.add(docnum, [btext.decode("utf-8") for btext, *_ in items])
+            self._size += buffer.add(docnum, [btext for btext, *_ in items])
             if self._size > self.limit:
                 self._dump_run()
             return sum(item[1] for item in items) if scorable else 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from functools import cache
 from itertools import accumulate, compress
-from operator import not_, or_
+from operator import itemgetter, not_, or_
 from typing import NamedTuple
 
 from whoosh.formats import Existence
@@ -107,17 +107,29 @@ class Columns(NamedTuple):
         return _group(*self) if self.terms else []
 
 
-class Words(NamedTuple):
-    """A document's distinct lexicon words (folded, unstemmed, no stopwords)."""
+class Distinct(NamedTuple):
+    """A document's distinct terms of a field without positions (``Existence``): the
+    lexicon's words (folded, unstemmed, no stopwords, as str), or an ID field's terms
+    (bytes)."""
 
-    terms: list[str]
+    terms: list[str] | list[bytes]
 
     def length(self) -> int:
-        return 0  # the lexicon field is not scored
+        return 0  # such fields are not scored
 
     def items(self) -> list:
-        """Return Whoosh's items of these words (``Existence.word_values``)."""
-        return [(w.encode("utf-8"), 1, 1.0, _EMPTY) for w in self.terms]
+        """Return Whoosh's items of these terms (``Existence.word_values``)."""
+        return [
+            (t if isinstance(t, bytes) else t.encode("utf-8"), 1, 1.0, _EMPTY)
+            for t in self.terms
+        ]
+
+
+def distinct(field, value) -> Distinct | None:
+    """Return the terms of VALUE in FIELD when it is an ``Existence`` field, else None."""
+    if type(field.format) is not Existence or field.format.field_boost != 1.0:
+        return None
+    return Distinct(list(map(itemgetter(0), field.index(value))))
 
 
 def analyse(value: str, analyzer: NewsAnalyzer, with_words: bool):
@@ -129,7 +141,7 @@ def analyse(value: str, analyzer: NewsAnalyzer, with_words: bool):
         norm = normalizer(analyzer.stemmer, language=language)
     terms, poses, stops, joined = index_columns(text, norm)
     if not terms:
-        return Columns([], [], [], []), (Words([]) if with_words else None)
+        return Columns([], [], [], []), (Distinct([]) if with_words else None)
     words = None
     if with_words:
         if _has_bigram_runs(text):  # bigrams are plain strings, the same in both fields
@@ -137,7 +149,7 @@ def analyse(value: str, analyzer: NewsAnalyzer, with_words: bool):
         else:
             pairs = terms
         terms, folded = zip(*pairs)
-        words = Words(list(set(compress(folded, map(not_, stops)))))
+        words = Distinct(list(set(compress(folded, map(not_, stops)))))
     return Columns(terms, poses, stops, joined), words
 
 
@@ -174,7 +186,7 @@ def _group(terms, poses, stops, joined) -> list:
 _encode = CountedPositions().encode  # Whoosh's positions bytes: count + pickled deltas
 
 
-def prepare(schema, fields: dict) -> dict[str, Columns | Words]:
+def prepare(schema, fields: dict) -> dict[str, Columns | Distinct]:
     """Return {field name: its tokens} for the text fields of FIELDS this module can index.
 
     The body's analysis also gives the words field's items when the words value is the

@@ -205,8 +205,12 @@ class _PooledWriter(SegmentWriter):
                     tokens = prepared[fieldname]
                     length = self.pool.add_tokens(fieldname, tokens, docnum, field.scorable)
                 elif field.indexed:
-                    items = field.index(value)
-                    length = self.pool.add_field(fieldname, items, docnum, field.scorable)
+                    terms = postings_build.distinct(field, value)
+                    if terms is not None:
+                        length = self.pool.add_tokens(fieldname, terms, docnum, field.scorable)
+                    else:
+                        items = field.index(value)
+                        length = self.pool.add_field(fieldname, items, docnum, field.scorable)
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(
                     fieldname, field, customval if field.stored else None, length

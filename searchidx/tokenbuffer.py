@@ -33,14 +33,17 @@ TERM_BYTES = 120
 class TokenBuffer:
     """The tokens of one text field of a segment's documents, in the order they were added.
 
-    POSITIONS is False for a field that records only which documents hold a term (the
-    lexicon's ``Existence`` format): each document then gives each term once.
+    POSITIONS is False for a field that records only which documents hold a term (an
+    ``Existence`` format: the lexicon's words, ID fields): each document then gives each
+    term once.  Terms are ``str`` (from the analyzer) or ``bytes`` (Whoosh's terms of other
+    fields), the same within a document.
     """
 
     def __init__(self, positions: bool) -> None:
         self.positions = positions
         self._numbers: dict[str, int] = {}  # term -> its number (kept across groupings)
         self._texts: list[bytes] = []  # a term number's UTF-8 bytes
+        self._kind: type | None = None  # the terms' type: str (analysed text) or bytes
         self._clear()
 
     def _clear(self) -> None:
@@ -59,23 +62,30 @@ class TokenBuffer:
 
     def add(self, docnum: int, terms: Sequence[str], positions: Sequence[int] = ()) -> int:
         """Add document DOCNUM's TERMS (with their POSITIONS); return the bytes it costs."""
+        if terms and type(terms[0]) is not self._kind:
+            if self._kind is None:
+                self._kind = type(terms[0])
+            else:  # one term as str and as bytes would be two terms: keep to the first kind
+                terms = [t.decode("utf-8") if self._kind is str else t.encode("utf-8") for t in terms]
         before = len(self._texts)
-        numbers = list(map(self._numbers.get, terms))
-        if None in numbers:
-            numbers = [self._number(t) if n is None else n for t, n in zip(terms, numbers)]
-        self._terms.extend(numbers)
+        gathered = len(self._terms)
+        try:
+            self._terms.extend(map(self._numbers.__getitem__, terms))
+        except KeyError:  # new terms: number them (in any order: numbers are not kept)
+            del self._terms[gathered:]
+            for term in set(terms).difference(self._numbers):
+                self._number(term)
+            self._terms.extend(map(self._numbers.__getitem__, terms))
+        count = len(self._terms) - gathered
         if self.positions:
             self._poses.extend(positions)
         self._docs.append(docnum)
         self._ends.append(len(self._terms))
-        return TOKEN_BYTES * len(numbers) + TERM_BYTES * (len(self._texts) - before)
+        return TOKEN_BYTES * count + TERM_BYTES * (len(self._texts) - before)
 
-    def _number(self, term: str) -> int:
-        number = self._numbers.get(term)  # a new term may come twice in one document
-        if number is None:
-            number = self._numbers[term] = len(self._texts)
-            self._texts.append(term.encode("utf-8"))
-        return number
+    def _number(self, term: str | bytes) -> None:
+        self._numbers[term] = len(self._texts)
+        self._texts.append(term if self._kind is bytes else term.encode("utf-8"))
 
     def grouped(self) -> GroupedTerms:
         """Return the postings of the tokens gathered so far, and start gathering anew."""
