@@ -59,6 +59,7 @@ _ONES, _SAME, _U16, _U32, _F32 = range(5)
 # Flag bits above the weights' kind: 0x10 value lengths are uint32; 0x20 the values are
 # positions packed as arrays (poscodec; blocks written before it never have the bit).
 _PACKED = 0x20
+_COMPRESS_FROM = 48  # bytes of a posting block below which it is stored uncompressed
 _STORED_BLOCK = 16 * 1024  # uncompressed bytes of pickled documents per stored block
 _STORED_LEVEL = 6
 _PICKLE = 5
@@ -192,8 +193,9 @@ class NewsPostingsWriter(W3PostingsWriter):
             flags, data = encode_block(
                 ids, self._weights, self._values, self._format.fixed_value_size(), positions
             )
-        comp = self._compression
         databytes = bytes((flags,)) + data
+        # zlib's header and checksum make a block of a few postings longer, not shorter.
+        comp = self._compression if len(databytes) >= _COMPRESS_FROM else 0
         if comp:
             databytes = zlib.compress(databytes, comp)
         infobytes = _HEADER.pack(
