@@ -422,6 +422,10 @@ def tokens(text: str, norm: _Normalizer) -> Iterator[tuple[str, int, int, int, b
 _JOINER = regex.compile(rf"(?<=[^\W_])[{regex.escape(_CONNECTORS)}](?=[^\W_])")
 _CHAIN = regex.compile(rf"[^\W_]++(?:[{regex.escape(_CONNECTORS)}][^\W_]++)+")
 _WORD_BEFORE = regex.compile(r"[^\W_]+", flags=regex.REVERSE)
+#: The same two patterns for ASCII text, where the stdlib's engine finds the same matches
+#: about twice as fast (letters and digits are [A-Za-z0-9] there for both).
+_ASCII_JOINER = re.compile(r"(?<=[A-Za-z0-9])[-/.](?=[A-Za-z0-9])")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 def index_columns(text: str, norm: _Normalizer) -> tuple[list, list, list, list]:
@@ -445,10 +449,13 @@ def index_columns(text: str, norm: _Normalizer) -> tuple[list, list, list, list]
             joined.append(join)
         return terms, positions, stops, joined
     get = norm.cache.get
+    lookup = norm.cache.__getitem__
+    ascii = text.isascii()
+    find_words = (_ASCII_WORD if ascii else _PLAIN_WORD).findall
     pos = 0
     done = 0  # text before this offset is analysed
     spans = []
-    for match in _JOINER.finditer(text):
+    for match in (_ASCII_JOINER if ascii else _JOINER).finditer(text):
         if match.start() < done:
             continue  # inside the compound just found
         start = _WORD_BEFORE.search(text, done, match.start()).start()
@@ -458,10 +465,12 @@ def index_columns(text: str, norm: _Normalizer) -> tuple[list, list, list, list]
     spans.append((len(text), len(text)))
     done = 0
     for start, end in spans:
-        words = _PLAIN_WORD.findall(text, done, start)
+        words = find_words(text, done, start)
         if words:
-            entries = list(map(get, words, repeat(_UNSEEN)))
-            if _UNSEEN in entries:  # normalise the words not seen yet (once each), look up again
+            try:
+                entries = list(map(lookup, words))
+            except KeyError:  # normalise the words not seen yet (once each), look up again
+                entries = list(map(get, words, repeat(_UNSEEN)))
                 for word in set(compress(words, map(is_, entries, repeat(_UNSEEN)))):
                     norm(word)
                 entries = list(map(get, words, repeat(_UNSEEN)))
