@@ -263,7 +263,9 @@ class NewsPostingsWriter(W3PostingsWriter):
             self._ids = block
             self._weights = weights[start:end]
             self._maxweight = max(self._maxweight, max(self._weights))
-            if packed:
+            if packed and len(ids) == 1 and values.counts[0] == 1:  # held by the term info
+                self._values = [poscodec.whoosh_value(int(values.deltas[0]))]
+            elif packed:
                 counts, deltas = values
                 if offsets is not None:
                     stop = min(end, len(ids))

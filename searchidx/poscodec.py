@@ -80,15 +80,30 @@ def pack(counts, deltas) -> bytes:
     counts = np.asarray(counts, np.uint32)
     deltas = np.asarray(deltas, np.uint32)
     widths = 0
-    if len(counts) and counts.max() >= 65536:
+    if len(counts) and _max(counts) >= 65536:
         widths |= 1
     else:
         counts = counts.astype(np.uint16)
-    if len(deltas) and deltas.max() >= 65536:
+    if len(deltas) and _max(deltas) >= 65536:
         widths |= 2
     else:
         deltas = deltas.astype(np.uint16)
     return _HEAD.pack(len(counts), widths) + counts.tobytes() + deltas.tobytes()
+
+
+def _max(values: np.ndarray) -> int:
+    # numpy's reduction costs microseconds to start: most blocks have a few values.
+    return max(values.tolist()) if len(values) < 64 else int(values.max())
+
+
+def whoosh_value(position: int) -> bytes:
+    """Return Whoosh's bytes of a posting's lone POSITION."""
+    value = _SINGLE.get(position)
+    if value is None:
+        value = _COUNT.pack(1) + pickle.dumps([position], 2)
+        if position < _SINGLE_LIMIT:
+            _SINGLE[position] = value
+    return value
 
 
 def whoosh_values(counts, deltas) -> list[bytes]:
@@ -103,11 +118,7 @@ def whoosh_values(counts, deltas) -> list[bytes]:
         if n == 1:
             first = int(deltas[start])
             value = single.get(first)
-            if value is None:
-                value = pack_count(1) + dumps([first], 2)
-                if first < _SINGLE_LIMIT:
-                    single[first] = value
-            append(value)
+            append(whoosh_value(first) if value is None else value)
         else:
             chunk = deltas[start : start + n]
             append(pack_count(n) + dumps(chunk.tolist(), 2))
