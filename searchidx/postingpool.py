@@ -1,10 +1,11 @@
 """A segment's postings gathered per term while documents are added, for ``codec`` to write.
 
 Whoosh's writer hands every posting to a pool that sorts ``(field, term, doc, ...)`` tuples
-at the end.  Our documents arrive in document order, so ``PostingsByTerm`` keeps each
-term's postings in arrays as they come, already sorted; ``codec.NewsFieldWriter`` writes
-them term by term.  Past the writer's memory limit they go to sorted runs on disk
-(``postingruns``).
+at the end.  Our documents arrive in document order, so ``PostingsByTerm`` gathers the
+text and ``Existence`` fields as flat tokens (``tokenbuffer``: the postings are made once,
+with numpy) and keeps any other field's postings per term in arrays as they come, already
+sorted; ``codec.NewsFieldWriter`` writes them term by term.  Past the writer's memory
+limit they go to sorted runs on disk (``postingruns``).
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ class PostingsByTerm(PostingPool):
 
     Documents arrive in document order, so each term's postings are already sorted: the
     segment is written term by term (``NewsFieldWriter.add_postings``) with no sort of all
-    postings and no Python call per posting.  A term's values (positions) are one
-    ``bytearray`` with an array of their lengths, so a posting costs its value's bytes and
-    12 bytes more.  Past the writer's memory limit the postings are written to disk as a
+    postings and no Python call per posting.  Fields given analysed (``add_tokens``) are
+    gathered as tokens (``tokenbuffer``); for others (``add_field``) a term's values
+    (positions) are one ``bytearray`` with an array of their lengths, so a posting costs its
+    value's bytes and 12 bytes more.  Past the writer's memory limit the postings are written to disk as a
     sorted run and gathering starts again (``postingruns``), so memory stays bounded;
     documents out of order or spelling words turn it into Whoosh's own pool.
     """

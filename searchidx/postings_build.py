@@ -1,4 +1,4 @@
-"""One analysis pass per document: the postings of its text fields and its lexicon words.
+"""One analysis pass per document: the tokens of its text fields and its lexicon words.
 
 Whoosh indexes a field by running its analyzer into ``Token`` objects (an attribute set
 per token) and its format's ``word_values`` groups them per term.  The body's text is
@@ -7,12 +7,15 @@ which Whoosh would analyse a second time.  Here the analyzer's own tokenizer
 (``analysis.index_columns``, the columns of ``analysis.tokens``: one definition) runs once
 over the text with a *paired* normaliser, whose term for a word is (index term, folded
 word): the index term for the text field, the folded word for the lexicon.  The columns
-are split by ``zip`` (in C) and grouped per term with one stable sort of the term list.
+are split by ``zip`` (in C) and handed to the writer's pool as they are (``Columns``,
+``Distinct``), which gathers them flat and makes the postings once a segment
+(``tokenbuffer``); an ``Existence`` field's terms (ids, paths, dates) go the same way.
 
-``analyse`` gives exactly what ``FieldType.index`` gives for a ``CountedPositions`` field
-analysed by a ``NewsAnalyzer`` that indexes stopwords, and for the words field (a test
-holds both equal on real text); ``prepare`` leaves anything else (an older index's
-analyzer, another format) to Whoosh.
+A document's ``Columns.items()`` are exactly what ``FieldType.index`` gives for a
+``CountedPositions`` field analysed by a ``NewsAnalyzer`` that indexes stopwords, and
+``Distinct.items()`` what it gives for the words field (a test holds both equal on real
+text); ``prepare`` leaves anything else (an older index's analyzer, another format) to
+Whoosh.
 """
 
 from __future__ import annotations
