@@ -47,9 +47,10 @@ from whoosh.codec.whoosh3 import (
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from . import poscodec, storedcache
+from . import blockwriter, poscodec, storedcache
 from .poscodec import Packed
 from .postingpool import TermPostings
+from .tokenbuffer import GroupedTerms
 from .terminfo import NewsTermInfo, NewsTermsReader
 
 # count, last id, max weight, compression level, min and max length bytes
@@ -549,6 +550,10 @@ class NewsFieldWriter(W3FieldWriter):
             keep_values = fieldobj.format.fixed_value_size() != 0
             packs = poscodec.applies(fieldobj.format)
             terms = items.by_field[fieldname]
+            if isinstance(terms, GroupedTerms) and (packs or not keep_values):
+                blockwriter.write_field(self, terms, lens, keep_values)
+                self.finish_field()
+                continue
             for btext in texts:
                 ids, weights, data, value_lengths = terms[btext]
                 self.start_term(btext)

@@ -123,8 +123,7 @@ class Distinct(NamedTuple):
     def items(self) -> list:
         """Return Whoosh's items of these terms (``Existence.word_values``)."""
         return [
-            (t if isinstance(t, bytes) else t.encode("utf-8"), 1, 1.0, _EMPTY)
-            for t in self.terms
+            (t if isinstance(t, bytes) else t.encode("utf-8"), 1, 1.0, _EMPTY) for t in self.terms
         ]
 
 

@@ -66,7 +66,9 @@ class TokenBuffer:
             if self._kind is None:
                 self._kind = type(terms[0])
             else:  # one term as str and as bytes would be two terms: keep to the first kind
-                terms = [t.decode("utf-8") if self._kind is str else t.encode("utf-8") for t in terms]
+                terms = [
+                    t.decode("utf-8") if self._kind is str else t.encode("utf-8") for t in terms
+                ]
         before = len(self._texts)
         gathered = len(self._terms)
         try:
@@ -167,6 +169,17 @@ class GroupedTerms(Mapping):
         if deltas is not None:
             _deltas_in_place(deltas, posting_starts[:-1])
         return cls([texts[t] for t in present], ids, counts, term_starts, deltas, posting_starts)
+
+    def arrays(self) -> tuple:
+        """Return (term bytes, ids, counts, term starts, deltas, token starts): all of it."""
+        return (
+            self._texts,
+            self._ids,
+            self._counts,
+            self._term_starts,
+            self._deltas,
+            self._token_starts,
+        )
 
     def __len__(self) -> int:
         return len(self._texts)

@@ -165,6 +165,7 @@ def test_merged_runs_sort_postings_added_out_of_document_order(tmp_path):
     writer = storage.writer(ix, 5, 1, 1)
     try:
         runs = PostingRuns(writer.pool)
+
         def entry(ids, values=True):  # a pool entry: ids, weights, value bytes and lengths
             data = b"".join(b"%d" % i for i in ids) if values else b""
             lengths = arr("I", [len(b"%d" % i) for i in ids]) if values else None
