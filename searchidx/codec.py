@@ -47,8 +47,10 @@ from whoosh.codec.whoosh3 import (
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from . import poscodec, storedcache
+from . import blockwriter, poscodec, storedcache
+from .poscodec import Packed
 from .postingpool import TermPostings
+from .tokenbuffer import GroupedTerms
 from .terminfo import NewsTermInfo, NewsTermsReader
 
 # count, last id, max weight, compression level, min and max length bytes
@@ -58,6 +60,7 @@ _ONES, _SAME, _U16, _U32, _F32 = range(5)
 # Flag bits above the weights' kind: 0x10 value lengths are uint32; 0x20 the values are
 # positions packed as arrays (poscodec; blocks written before it never have the bit).
 _PACKED = 0x20
+_COMPRESS_FROM = 48  # bytes of a posting block below which it is stored uncompressed
 _STORED_BLOCK = 16 * 1024  # uncompressed bytes of pickled documents per stored block
 _STORED_LEVEL = 6
 _PICKLE = 5
@@ -91,16 +94,26 @@ def encode_block(
 
 
 def encode_flat(
-    ids, weights: array, lengths: array | None, data: bytes, fixedsize, positions: bool = False
+    ids,
+    weights: array,
+    lengths: array | None,
+    data: bytes,
+    fixedsize,
+    positions: bool = False,
+    packed: bytes | None = None,
 ):
     """Return (flags, bytes) of a block whose values are DATA, cut by LENGTHS (non-zero).
 
-    LENGTHS is None for a format of fixed-size values (DATA is then those values).
+    LENGTHS is None for a format of fixed-size values (DATA is then those values).  PACKED,
+    if given, is the block's positions already packed (``poscodec.pack``), in place of DATA.
     """
     deltas = array("I", [ids[0]])
     deltas.extend(map(operator.sub, ids[1:], ids))
     wkind, wbytes = _pack_weights(weights)
     parts = [deltas.tobytes(), wbytes]
+    if packed is not None:
+        parts.append(packed)
+        return wkind | _PACKED, b"".join(parts)
     wide = 0
     if positions and lengths:
         packed = poscodec.encode(None, data, lengths)
@@ -166,7 +179,12 @@ class NewsPostingsWriter(W3PostingsWriter):
         self._terminfo.add_block(self)
         ids = self._ids
         positions = poscodec.applies(self._format)
-        if self._flat is not None:  # from add_arrays: the values' lengths and bytes
+        if self._packed is not None:  # from add_arrays: the positions, packed
+            flags, data = encode_flat(
+                ids, self._weights, None, b"", None, positions, packed=self._packed
+            )
+            self._packed = None
+        elif self._flat is not None:  # from add_arrays: the values' lengths and bytes
             lengths, data = self._flat
             self._flat = None
             flags, data = encode_flat(
@@ -176,8 +194,9 @@ class NewsPostingsWriter(W3PostingsWriter):
             flags, data = encode_block(
                 ids, self._weights, self._values, self._format.fixed_value_size(), positions
             )
-        comp = self._compression
         databytes = bytes((flags,)) + data
+        # zlib's header and checksum make a block of a few postings longer, not shorter.
+        comp = self._compression if len(databytes) >= _COMPRESS_FROM else 0
         if comp:
             databytes = zlib.compress(databytes, comp)
         infobytes = _HEADER.pack(
@@ -196,6 +215,7 @@ class NewsPostingsWriter(W3PostingsWriter):
         self._new_block()
 
     _flat = None  # (value lengths, value bytes) of the block add_arrays buffered
+    _packed = None  # or its positions, packed (poscodec.pack)
 
     def finish_postings(self):
         """Finish the term; a term of one posting keeps it in its term info (terminfo.py)."""
@@ -207,7 +227,10 @@ class NewsPostingsWriter(W3PostingsWriter):
             and len(self._ids) == 1
         ):
             terminfo.add_block(self)
-            if self._flat is not None:
+            if self._packed is not None:
+                value = poscodec.decode(self._packed, 0)[0]
+                self._packed = None
+            elif self._flat is not None:
                 value = bytes(self._flat[1])
             else:
                 value = self._values[0] if self._values else b""
@@ -220,14 +243,18 @@ class NewsPostingsWriter(W3PostingsWriter):
     def add_arrays(self, ids: array, weights: array, values, lens: bytes | None):
         """Add a term's postings at once (document order), as ``add_posting`` would one by one.
 
-        VALUES is None for a format without values, else (lengths, data): each posting's
-        value length (an array, or None when all are empty) and the values' bytes one after
-        another.  LENS is the field's length column (one byte per document) or None.  The
-        last block is left for ``finish_postings``.
+        VALUES is None for a format without values, positions as ``poscodec.Packed`` arrays,
+        or (lengths, data): each posting's value length (an array, or None when all are
+        empty) and the values' bytes one after another.  LENS is the field's length column
+        (one byte per document) or None.  The last block is left for ``finish_postings``.
         """
         limit = self._blocklimit
         offsets = None
-        if values is not None and values[0] is not None:
+        packed = isinstance(values, Packed)
+        if packed and len(ids) > limit:
+            offsets = np.zeros(len(ids) + 1, np.int64)
+            np.cumsum(values.counts, out=offsets[1:])
+        elif values is not None and values[0] is not None:
             offsets = array("Q", accumulate(values[0], initial=0))
         for start in range(0, len(ids), limit):
             if self._ids:
@@ -237,7 +264,17 @@ class NewsPostingsWriter(W3PostingsWriter):
             self._ids = block
             self._weights = weights[start:end]
             self._maxweight = max(self._maxweight, max(self._weights))
-            if values is not None:
+            if packed and len(ids) == 1 and values.counts[0] == 1:  # held by the term info
+                self._values = [poscodec.whoosh_value(int(values.deltas[0]))]
+            elif packed:
+                counts, deltas = values
+                if offsets is not None:
+                    stop = min(end, len(ids))
+                    counts = counts[start:end]
+                    deltas = deltas[offsets[start] : offsets[stop]]
+                self._values = []
+                self._packed = poscodec.pack(counts, deltas)
+            elif values is not None:
                 lengths, data = values
                 if lengths is None:
                     self._values = []
@@ -511,11 +548,21 @@ class NewsFieldWriter(W3FieldWriter):
                 column = lengths._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             lens = bytes(column) if column is not None else None
             keep_values = fieldobj.format.fixed_value_size() != 0
+            packs = poscodec.applies(fieldobj.format)
             terms = items.by_field[fieldname]
+            if isinstance(terms, GroupedTerms) and (packs or not keep_values):
+                blockwriter.write_field(self, terms, lens, keep_values)
+                self.finish_field()
+                continue
             for btext in texts:
                 ids, weights, data, value_lengths = terms[btext]
                 self.start_term(btext)
-                values = (value_lengths, data) if keep_values else None
+                if not keep_values:
+                    values = None
+                elif isinstance(data, Packed):
+                    values = data if packs else poscodec.as_bytes(data)
+                else:
+                    values = (value_lengths, data)
                 self._postwriter.add_arrays(ids, weights, values, lens)
                 self.finish_term()
             self.finish_field()

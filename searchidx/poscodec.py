@@ -19,6 +19,7 @@ import pickle
 import struct
 from array import array
 from itertools import accumulate
+from typing import NamedTuple
 
 import numpy as np
 from whoosh.formats import Positions
@@ -60,16 +61,75 @@ def encode(values, data: bytes | None = None, lengths=None) -> bytes | None:
             deltas.extend(found)
     except (pickle.UnpicklingError, EOFError, TypeError, ValueError, OverflowError, struct.error):
         return None
+    return pack(counts, deltas)
+
+
+class Packed(NamedTuple):
+    """A term's positions as arrays: how many each posting has, and their deltas.
+
+    Deltas restart at each posting (its first delta is its first position), as in Whoosh's
+    bytes; ``tokenbuffer`` makes them so and ``codec`` writes them without Whoosh's bytes.
+    """
+
+    counts: np.ndarray  # uint32, one a posting
+    deltas: np.ndarray  # uint32, one a position
+
+
+def pack(counts, deltas) -> bytes:
+    """Return the packed form of COUNTS and DELTAS (``array`` or numpy arrays of uint32)."""
+    counts = np.asarray(counts, np.uint32)
+    deltas = np.asarray(deltas, np.uint32)
     widths = 0
-    if counts and max(counts) >= 65536:
+    if len(counts) and _max(counts) >= 65536:
         widths |= 1
     else:
-        counts = array("H", counts)
-    if deltas and max(deltas) >= 65536:
+        counts = counts.astype(np.uint16)
+    if len(deltas) and _max(deltas) >= 65536:
         widths |= 2
     else:
-        deltas = array("H", deltas)
+        deltas = deltas.astype(np.uint16)
     return _HEAD.pack(len(counts), widths) + counts.tobytes() + deltas.tobytes()
+
+
+def _max(values: np.ndarray) -> int:
+    # numpy's reduction costs microseconds to start: most blocks have a few values.
+    return max(values.tolist()) if len(values) < 64 else int(values.max())
+
+
+def whoosh_value(position: int) -> bytes:
+    """Return Whoosh's bytes of a posting's lone POSITION."""
+    value = _SINGLE.get(position)
+    if value is None:
+        value = _COUNT.pack(1) + pickle.dumps([position], 2)
+        if position < _SINGLE_LIMIT:
+            _SINGLE[position] = value
+    return value
+
+
+def whoosh_values(counts, deltas) -> list[bytes]:
+    """Return Whoosh's bytes of each posting's positions, from COUNTS and DELTAS."""
+    values = []
+    append = values.append
+    single = _SINGLE
+    start = 0
+    dumps = pickle.dumps
+    pack_count = _COUNT.pack
+    for n in counts.tolist() if isinstance(counts, np.ndarray) else counts:
+        if n == 1:
+            first = int(deltas[start])
+            value = single.get(first)
+            append(whoosh_value(first) if value is None else value)
+        else:
+            chunk = deltas[start : start + n]
+            append(pack_count(n) + dumps(chunk.tolist(), 2))
+        start += n
+    return values
+
+
+def as_bytes(packed: Packed) -> tuple[array, bytes]:
+    """Return (value lengths, value bytes) of PACKED: Whoosh's bytes one after another."""
+    values = whoosh_values(*packed)
+    return array("I", map(len, values)), b"".join(values)
 
 
 def _arrays(data: bytes, pos: int) -> tuple[array, array]:
@@ -85,26 +145,7 @@ def _arrays(data: bytes, pos: int) -> tuple[array, array]:
 
 def decode(data: bytes, pos: int) -> tuple:
     """Return the values (Whoosh's bytes) of the packed positions at POS of DATA."""
-    counts, deltas = _arrays(data, pos)
-    values = []
-    append = values.append
-    single = _SINGLE
-    start = 0
-    dumps = pickle.dumps
-    pack = _COUNT.pack
-    for n in counts:
-        if n == 1:
-            first = deltas[start]
-            value = single.get(first)
-            if value is None:
-                value = pack(1) + dumps([first], 2)
-                if first < _SINGLE_LIMIT:
-                    single[first] = value
-            append(value)
-        else:
-            append(pack(n) + dumps(deltas[start : start + n].tolist(), 2))
-        start += n
-    return tuple(values)
+    return tuple(whoosh_values(*_arrays(data, pos)))
 
 
 def block_positions(data: bytes, pos: int) -> tuple[np.ndarray, np.ndarray]:

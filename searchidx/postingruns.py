@@ -22,6 +22,10 @@ from array import array
 from collections.abc import Iterator
 from itertools import accumulate
 
+import numpy as np
+
+from . import poscodec
+from .poscodec import Packed
 from .postingpool import TermPostings
 
 _PICKLE = 5
@@ -80,10 +84,30 @@ class PostingRuns:
         self.paths = []
 
 
-def _concat(chunks: list[tuple]) -> tuple[array, array, bytearray, array | None]:
+def _as_bytes(chunk: tuple) -> tuple:
+    """Return CHUNK with its positions (``poscodec.Packed``) as Whoosh's value bytes."""
+    name, btext, ids, weights, data, lengths = chunk
+    if not isinstance(data, Packed):
+        return chunk
+    lengths, values = poscodec.as_bytes(data)
+    return name, btext, ids, weights, bytearray(values), lengths
+
+
+def _concat(chunks: list[tuple]) -> tuple:
     """Return one term's pool entry from its CHUNKS (one a run, in run order), by docnum."""
     if len(chunks) == 1:
         return chunks[0][2:]
+    if all(isinstance(chunk[4], Packed) for chunk in chunks) and all(
+        a[2][-1] < b[2][0] for a, b in zip(chunks, chunks[1:])
+    ):  # positions as arrays, runs in document order: join the arrays
+        ids, weights = array("I"), array("f")
+        for chunk in chunks:
+            ids.extend(chunk[2])
+            weights.extend(chunk[3])
+        counts = np.concatenate([chunk[4].counts for chunk in chunks])
+        deltas = np.concatenate([chunk[4].deltas for chunk in chunks])
+        return ids, weights, Packed(counts, deltas), None
+    chunks = [_as_bytes(chunk) for chunk in chunks]
     ids, weights, data = array("I"), array("f"), bytearray()
     lengths = None
     if any(chunk[5] is not None for chunk in chunks):

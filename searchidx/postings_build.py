@@ -1,4 +1,4 @@
-"""One analysis pass per document: the postings of its text fields and its lexicon words.
+"""One analysis pass per document: the tokens of its text fields and its lexicon words.
 
 Whoosh indexes a field by running its analyzer into ``Token`` objects (an attribute set
 per token) and its format's ``word_values`` groups them per term.  The body's text is
@@ -7,18 +7,23 @@ which Whoosh would analyse a second time.  Here the analyzer's own tokenizer
 (``analysis.index_columns``, the columns of ``analysis.tokens``: one definition) runs once
 over the text with a *paired* normaliser, whose term for a word is (index term, folded
 word): the index term for the text field, the folded word for the lexicon.  The columns
-are split by ``zip`` (in C) and grouped per term with one stable sort of the term list.
+are split by ``zip`` (in C) and handed to the writer's pool as they are (``Columns``,
+``Distinct``), which gathers them flat and makes the postings once a segment
+(``tokenbuffer``); an ``Existence`` field's terms (ids, paths, dates) go the same way.
 
-``analyse`` gives exactly what ``FieldType.index`` gives for a ``CountedPositions`` field
-analysed by a ``NewsAnalyzer`` that indexes stopwords, and for the words field (a test
-holds both equal on real text); ``prepare`` leaves anything else (an older index's
-analyzer, another format) to Whoosh.
+A document's ``Columns.items()`` are exactly what ``FieldType.index`` gives for a
+``CountedPositions`` field analysed by a ``NewsAnalyzer`` that indexes stopwords, and
+``Distinct.items()`` what it gives for the words field (a test holds both equal on real
+text); ``prepare`` leaves anything else (an older index's analyzer, another format) to
+Whoosh.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from itertools import accumulate, compress
+from operator import itemgetter, not_, or_
+from typing import NamedTuple
 
 from whoosh.formats import Existence
 
@@ -88,13 +93,49 @@ def _words_field_ok(field) -> bool:
     )
 
 
-def analyse(value: str, analyzer: NewsAnalyzer, with_words: bool):
-    """Return (field items, words items or None) for the tagged text VALUE.
+class Columns(NamedTuple):
+    """A text field's tokens in one document: what ``tokenbuffer`` gathers."""
 
-    Field items are ``(btext, frequency, weight, positions bytes)`` per distinct term, as
-    ``CountedPositions.word_values`` makes them; words items ``(btext, 1, 1.0, b"")`` per
-    distinct folded non-stopword, as the words field's ``Existence`` format makes them.
-    """
+    terms: list[str]
+    positions: list[int]
+    stops: list[bool]
+    joined: list[bool]
+
+    def length(self) -> int:
+        """Return the field's length: its tokens that are neither stopwords nor compounds."""
+        return len(self.terms) - sum(map(or_, self.stops, self.joined))
+
+    def items(self) -> list:
+        """Return Whoosh's items of these tokens (``CountedPositions.word_values``)."""
+        return _group(*self) if self.terms else []
+
+
+class Distinct(NamedTuple):
+    """A document's distinct terms of a field without positions (``Existence``): the
+    lexicon's words (folded, unstemmed, no stopwords, as str), or an ID field's terms
+    (bytes)."""
+
+    terms: list[str] | list[bytes]
+
+    def length(self) -> int:
+        return 0  # such fields are not scored
+
+    def items(self) -> list:
+        """Return Whoosh's items of these terms (``Existence.word_values``)."""
+        return [
+            (t if isinstance(t, bytes) else t.encode("utf-8"), 1, 1.0, _EMPTY) for t in self.terms
+        ]
+
+
+def distinct(field, value) -> Distinct | None:
+    """Return the terms of VALUE in FIELD when it is an ``Existence`` field, else None."""
+    if type(field.format) is not Existence or field.format.field_boost != 1.0:
+        return None
+    return Distinct(list(map(itemgetter(0), field.index(value))))
+
+
+def analyse(value: str, analyzer: NewsAnalyzer, with_words: bool):
+    """Return (field columns, words or None) for the tagged text VALUE."""
     language, text, _ = untag(value)
     if with_words:
         norm = _paired(analyzer.stemmer, language)
@@ -102,7 +143,7 @@ def analyse(value: str, analyzer: NewsAnalyzer, with_words: bool):
         norm = normalizer(analyzer.stemmer, language=language)
     terms, poses, stops, joined = index_columns(text, norm)
     if not terms:
-        return [], ([] if with_words else None)
+        return Columns([], [], [], []), (Distinct([]) if with_words else None)
     words = None
     if with_words:
         if _has_bigram_runs(text):  # bigrams are plain strings, the same in both fields
@@ -110,16 +151,17 @@ def analyse(value: str, analyzer: NewsAnalyzer, with_words: bool):
         else:
             pairs = terms
         terms, folded = zip(*pairs)
-        keep = [not s for s in stops]
-        words = [(w.encode("utf-8"), 1, 1.0, _EMPTY) for w in set(compress(folded, keep))]
-    return _group(terms, poses, stops, joined), words
+        words = Distinct(list(set(compress(folded, map(not_, stops)))))
+    return Columns(terms, poses, stops, joined), words
 
 
 def _group(terms, poses, stops, joined) -> list:
     """Return CountedPositions items: per term, counted tokens, tokens, encoded positions.
 
     A stable sort of the token numbers by term puts each term's tokens together in text
-    order; ``dict(zip(...))`` (in C) then gives where each term's run ends.
+    order; ``dict(zip(...))`` (in C) then gives where each term's run ends.  (The indexer's
+    own path is ``tokenbuffer``, over all of a segment's documents at once; this one serves
+    a writer that has handed its postings over to Whoosh's pool.)
     """
     n = len(terms)
     order = sorted(range(n), key=terms.__getitem__)
@@ -129,36 +171,25 @@ def _group(terms, poses, stops, joined) -> list:
     prefix = list(accumulate(map(counted.__getitem__, order), initial=0))
     ends = dict(zip(sterms, range(1, n + 1)))  # a term's last token + 1 (runs are sorted)
     items = []
-    single = _SINGLE
     start = 0
     for term, end in ends.items():
-        if end - start == 1:
-            pos = spos[start]
-            value = single.get(pos)
-            if value is None:
-                value = _encode([pos])
-                if pos < 65536:  # bounded: a huge document's late positions are not kept
-                    single[pos] = value
-            items.append((term.encode("utf-8"), prefix[end] - prefix[start], 1.0, value))
-        else:
-            items.append(
-                (
-                    term.encode("utf-8"),
-                    prefix[end] - prefix[start],
-                    float(end - start),
-                    _encode(spos[start:end]),
-                )
+        items.append(
+            (
+                term.encode("utf-8"),
+                prefix[end] - prefix[start],
+                float(end - start),
+                _encode(spos[start:end]),
             )
+        )
         start = end
     return items
 
 
 _encode = CountedPositions().encode  # Whoosh's positions bytes: count + pickled deltas
-_SINGLE: dict[int, bytes] = {}  # the bytes of a lone position (most postings), by position
 
 
-def prepare(schema, fields: dict) -> dict[str, list]:
-    """Return {field name: items} for the text fields of FIELDS this module can index.
+def prepare(schema, fields: dict) -> dict[str, Columns | Distinct]:
+    """Return {field name: its tokens} for the text fields of FIELDS this module can index.
 
     The body's analysis also gives the words field's items when the words value is the
     body's text (as the indexer makes it).
@@ -178,8 +209,8 @@ def prepare(schema, fields: dict) -> dict[str, list]:
         if analyzer is None:
             continue
         with_words = name == "body" and words_ok and untag(value)[1] == words_value
-        items, words = analyse(value, analyzer, with_words)
-        prepared[name] = items
+        columns, words = analyse(value, analyzer, with_words)
+        prepared[name] = columns
         if words is not None:
             prepared[WORDS_FIELD] = words
     return prepared

@@ -21,9 +21,11 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import LockError, SegmentWriter
 
 from . import (
+    analysis,
     postings_build,
     whoosh_fixes,  # noqa: F401  (installs the Whoosh corrections)
 )
+from .analysis import NewsAnalyzer
 from .codec import NewsCodec
 from .errors import IndexUnavailable
 from .postingpool import PostingsByTerm
@@ -201,9 +203,16 @@ class _PooledWriter(SegmentWriter):
                     continue
                 field = schema[fieldname]
                 length = 0
-                if field.indexed:
-                    items = prepared[fieldname] if fieldname in prepared else field.index(value)
-                    length = self.pool.add_field(fieldname, items, docnum, field.scorable)
+                if fieldname in prepared:
+                    tokens = prepared[fieldname]
+                    length = self.pool.add_tokens(fieldname, tokens, docnum, field.scorable)
+                elif field.indexed:
+                    terms = postings_build.distinct(field, value)
+                    if terms is not None:
+                        length = self.pool.add_tokens(fieldname, terms, docnum, field.scorable)
+                    else:
+                        items = field.index(value)
+                        length = self.pool.add_field(fieldname, items, docnum, field.scorable)
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(
                     fieldname, field, customval if field.stored else None, length
@@ -302,6 +311,9 @@ def writer(ix: FileIndex, timeout: float, jobs: int, memory_mb: int):
     options = {"timeout": timeout, "delay": 0.1, "limitmb": memory_mb, "codec": NewsCodec()}
     try:
         if jobs > 1:
+            body = ix.schema["body"] if "body" in ix.schema else None
+            if body is not None and isinstance(body.analyzer, NewsAnalyzer):
+                analysis.load_stemmer(body.analyzer.stemmer)  # once, before the workers fork
             return _ParallelWriter(ix, procs=jobs, multisegment=True, **options)
         return _Writer(ix, **options)
     except LockError:

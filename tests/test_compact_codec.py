@@ -163,3 +163,33 @@ def test_a_term_of_one_posting_is_held_by_its_term_info(tmp_path):
             assert [m.id()] == list(info.inlined_postings()[0])
             assert reader.doc_frequency(fieldname, btext) == 1
         assert NewsPostingsWriter  # the writer that holds them
+
+
+def test_blocks_of_a_few_postings_are_stored_uncompressed_and_read_back(tmp_path):
+    """zlib makes a block of a few postings longer: such blocks are stored as they are."""
+    from searchidx.codec import BLOCK_HEADER
+
+    _write_world(tmp_path / "docs")
+    index_paths(tmp_path / "ix", [tmp_path / "docs"])
+    plain = packed = 0
+    with storage.open_index(tmp_path / "ix").reader() as reader:
+        leaf = next(iter(reader.leaf_readers()))[0]
+        for (fieldname, btext), info in leaf._terms.items():
+            if info.is_inlined():
+                continue
+            offset = info.extent()[0]
+            postfile = leaf._terms._postfile
+            size = abs(postings._INT.unpack(postfile.get(offset + 4, 4))[0])  # after the magic
+            count, _last, _w, compressed, _mn, _mx = BLOCK_HEADER.unpack(
+                postfile.get(offset + 8, BLOCK_HEADER.size)
+            )
+            stored = postfile.get(offset + 8 + BLOCK_HEADER.size, size - BLOCK_HEADER.size)
+            if compressed:
+                packed += 1
+                assert len(zlib.decompress(stored)) >= 48
+            else:
+                plain += 1
+                assert len(stored) < 48
+            m = reader.postings(fieldname, btext)
+            assert len(list(m.all_ids())) == info.doc_frequency()
+    assert plain > 50 and packed > 50

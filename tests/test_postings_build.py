@@ -43,7 +43,8 @@ def _two_pass(schema, title: str, text: str, language: str) -> dict:
 
 def _one_pass(schema, title: str, text: str, language: str) -> dict:
     fields = {"title": tag(title, language), "body": tag(text, language), "words": text}
-    return {name: sorted(items) for name, items in postings_build.prepare(schema, fields).items()}
+    prepared = postings_build.prepare(schema, fields)
+    return {name: sorted(tokens.items()) for name, tokens in prepared.items()}
 
 
 def _texts():
