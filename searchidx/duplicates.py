@@ -67,7 +67,7 @@ _rng = np.random.default_rng(20261126)  # fixed: signatures must agree across ru
 _A = _rng.integers(1, 1 << 61, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, 1 << 61, size=BANDS * ROWS, dtype=np.uint64)
 _BAND_MIX = _rng.integers(1, 1 << 63, size=ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-_FILTER_MASK = np.uint64((1 << 22) - 1)  # 4 MB of filter: see _KeyTable
+_FILTER_MASK = (1 << 22) - 1  # a 4 MB filter: see _KeyTable
 _BAND_NUMBER = np.arange(BANDS, dtype=np.uint64) << np.uint64(48)
 _MIX = np.array([0x9E3779B97F4A7C15 * (i + 1) & (1 << 64) - 1 for i in range(SHINGLE)], np.uint64)
 _TURN = np.array([7 * (SHINGLE - i) % 64 for i in range(SHINGLE)], np.uint64)
@@ -218,21 +218,24 @@ class _KeyTable:
         self._more: dict[int, list[int]] = {}
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, rows)
         # A key's low bits -> whether a run may hold it (a Bloom filter of one hash).
-        self._filter = np.zeros(1 << 22, bool)
+        self._filter = bytearray(_FILTER_MASK + 1)
 
     def rows(self, keys: np.ndarray) -> set[int]:
         found: set[int] = set()
         recent = self._recent
-        for key in recent.keys() & keys.tolist():  # a set operation, not a loop of lookups
+        listed = keys.tolist()
+        for key in recent.keys() & listed:  # a set operation, not a loop of lookups
             found.add(recent[key])
             found.update(self._more.get(key, ()))
         if not self._runs:
             return found
         # Most keys are in no run: the filter rules them out at once, and the binary
         # searches look for the few left.
-        keys = keys[self._filter[keys & _FILTER_MASK]]
-        if not len(keys):
+        in_runs = self._filter
+        maybe = [key for key in listed if in_runs[key & _FILTER_MASK]]
+        if not maybe:
             return found
+        keys = np.array(maybe, np.uint64)
         for run_keys, run_rows in self._runs:
             at = np.searchsorted(run_keys, keys)
             hit = run_keys[np.minimum(at, len(run_keys) - 1)] == keys
@@ -245,7 +248,7 @@ class _KeyTable:
     def add_many(self, keys: np.ndarray, rows: np.ndarray) -> None:
         """Add KEYS[i] -> ROWS[i] for every i, as one sorted run."""
         if len(keys):
-            self._filter[keys & _FILTER_MASK] = True
+            self._mark(keys)
             order = np.argsort(keys, kind="stable")
             self._runs.insert(0, (keys[order], rows[order].astype(np.int32)))
 
@@ -263,13 +266,17 @@ class _KeyTable:
         if len(recent) >= self._RECENT:
             self._flush()
 
+    def _mark(self, keys: np.ndarray) -> None:
+        """Note in the filter that a run holds KEYS."""
+        np.frombuffer(self._filter, np.uint8)[keys & np.uint64(_FILTER_MASK)] = 1
+
     def _flush(self) -> None:
         recent, more = self._recent, self._more
         size = len(recent) + sum(map(len, more.values()))
         keys = np.fromiter(chain(recent, *([k] * len(r) for k, r in more.items())), np.uint64, size)
         rows = np.fromiter(chain(recent.values(), *more.values()), np.int32, size)
         self._recent, self._more = {}, {}
-        self._filter[keys & _FILTER_MASK] = True
+        self._mark(keys)
         order = np.argsort(keys, kind="stable")
         self._runs.append((keys[order], rows[order]))
         while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):

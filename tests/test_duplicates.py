@@ -153,7 +153,7 @@ def test_signatures_are_those_of_earlier_versions():
 
 @pytest.mark.parametrize("filter_bits", [22, 6])  # 6: the filter lets most keys through
 def test_story_finder_groups_the_whole_corpus_as_the_reference(articles, monkeypatch, filter_bits):
-    monkeypatch.setattr(duplicates, "_FILTER_MASK", np.uint64((1 << filter_bits) - 1))
+    monkeypatch.setattr(duplicates, "_FILTER_MASK", (1 << filter_bits) - 1)
     if filter_bits < 22:
         articles = articles[:6000]  # enough to spill and merge runs, in less time
     finder = duplicates.StoryFinder()
