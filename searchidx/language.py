@@ -30,7 +30,8 @@ MIN_CONFIDENCE = 0.9  # the model's probability (normalised over its languages)
 ENGLISH_WORDS = 60  # first words checked against the English stopwords
 ENGLISH_SHARE = 0.15  # share of them that makes a text English without the model
 _WORD = regex.compile(r"[^\W\d_]+")
-_LETTER = regex.compile(r"\p{L}")
+# Whether a text has MIN_LETTERS letters: one match that stops at the last one needed.
+_ENOUGH_LETTERS = regex.compile(rf"(?:\P{{L}}*+\p{{L}}){{{MIN_LETTERS}}}")
 
 _identifier = None
 
@@ -51,11 +52,13 @@ def _model():
 def detect(text: str) -> str:
     """Return the ISO 639-1 code of the language TEXT is written in ("en" when unsure)."""
     sample = text[:SAMPLE_CHARS]
-    words = [w.lower() for w in _WORD.findall(sample, concurrent=False)[:ENGLISH_WORDS]]
-    if len(words) >= 8 and sum(w in STOPWORDS for w in words) >= ENGLISH_SHARE * len(words):
-        return DEFAULT_LANGUAGE
-    letters = len(_LETTER.findall(sample))
-    if letters < MIN_LETTERS and not any(ord(c) > 0x2E80 for c in sample):
+    words = _WORD.findall(sample, concurrent=False)[:ENGLISH_WORDS]
+    if len(words) >= 8:
+        stopwords = sum(map(STOPWORDS.__contains__, map(str.lower, words)))  # loops in C
+        if stopwords >= ENGLISH_SHARE * len(words):
+            return DEFAULT_LANGUAGE
+    enough_letters = _ENOUGH_LETTERS.match(sample, concurrent=False)
+    if not enough_letters and not any(ord(c) > 0x2E80 for c in sample):
         return DEFAULT_LANGUAGE
     language, confidence = _model().classify(sample)
     return language if confidence >= MIN_CONFIDENCE else DEFAULT_LANGUAGE

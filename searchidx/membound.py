@@ -5,8 +5,8 @@ Indexing (``searchidx index --jobs J``), the RSS of the whole process tree stays
     (J + 1) x 250 MB  +  J x 1.25 x writer_memory_mb  +  1.5 KB x documents in the index
 
 * 250 MB a process: the interpreter, numpy, NLTK, Whoosh and the language model (about
-  150 MB measured), the analysis caches (bounded) and the term index of the segment being
-  written (its vocabulary);
+  150 MB measured), the analysis caches (bounded), the term index of the segment being
+  written (its vocabulary) and the parent's two 4 MB filters (``seenids``, ``duplicates``);
 * each worker's postings: at ``writer_memory_mb`` they are written to disk as a sorted run
   (``postingruns``); the pool's count is within ~10% of what it allocates, and merging the
   runs holds about one term a run;

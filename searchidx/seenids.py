@@ -18,6 +18,7 @@ import numpy as np
 
 from .sortedruns import merge_runs
 
+_FILTER_SIZE = 1 << 22
 _NO_POSITION = -1  # a document of a one-article file: its place is the path alone
 
 
@@ -37,6 +38,9 @@ class SeenIds:
         self._runs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self._paths: list[str] = []
         self._path_numbers: dict[str, int] = {}
+        # A key's low bits -> whether a run may hold it (a Bloom filter of one hash, 4 MB):
+        # a new id, nearly every one, is then not looked for in the runs.
+        self._in_runs = bytearray(_FILTER_SIZE)
 
     def __len__(self) -> int:
         return len(self._recent) + sum(len(run[0]) for run in self._runs)
@@ -77,6 +81,8 @@ class SeenIds:
         recent = self._recent.get(key)
         if recent is not None and recent[0] == check:
             return recent[1], recent[2]
+        if not self._in_runs[key & (_FILTER_SIZE - 1)]:
+            return None
         key_u = np.uint64(key)
         for keys, checks, files, positions in self._runs:
             low = int(np.searchsorted(keys, key_u, "left"))
@@ -98,6 +104,7 @@ class SeenIds:
         files = np.fromiter((i[2] for i in items), np.int32, n)
         positions = np.fromiter((i[3] for i in items), np.int64, n)
         order = np.argsort(keys, kind="stable")
+        np.frombuffer(self._in_runs, np.uint8)[keys & np.uint64(_FILTER_SIZE - 1)] = 1
         self._runs.append((keys[order], checks[order], files[order], positions[order]))
         while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
             newer, older = self._runs.pop(), self._runs.pop()
