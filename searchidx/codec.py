@@ -50,8 +50,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from . import blockwriter, poscodec, storedcache
 from .poscodec import Packed
 from .postingpool import TermPostings
-from .tokenbuffer import GroupedTerms
 from .terminfo import NewsTermInfo, NewsTermsReader
+from .tokenbuffer import GroupedTerms
 
 # count, last id, max weight, compression level, min and max length bytes
 _HEADER = BLOCK_HEADER = struct.Struct("<IIfBBB")
