@@ -85,6 +85,11 @@ class NewsID(ID):
             return super().index(value, **kwargs)
         return [(value.encode("utf-8"), 1, self.format.field_boost, b"")]
 
+    def to_column_value(self, value):
+        if type(value) is str:
+            return value.encode("utf-8")  # FieldType.to_bytes, without its checks
+        return super().to_column_value(value)
+
 
 class MemoTEXT(_Memo, TEXT):
     """Whoosh's ``TEXT`` for short values that repeat (a source's name): terms remembered."""
