@@ -9,6 +9,8 @@ path (an analyzer, ``Token`` objects, a format's ``word_values``, a generator pe
 * ``ID`` fields (id, path, year, language...) are one term, the value's UTF-8 bytes:
   ``NewsID`` makes it directly.
 * A source's name repeats across its articles: ``MemoTEXT`` remembers its analysed terms.
+* A URL's terms (``urls.url_terms``) are distinct whole values: ``UrlTEXT`` makes their
+  postings from that list, without tokens.
 
 Each gives exactly what its Whoosh base class gives (``tests/test_fieldtypes.py``), pickles
 without its memo, and falls back to the base class for anything unusual (lists, boosts,
@@ -21,7 +23,10 @@ import datetime
 
 from whoosh.analysis import IDTokenizer
 from whoosh.fields import DATETIME, ID, TEXT
-from whoosh.formats import Existence
+from whoosh.formats import Existence, Frequency
+from whoosh.system import pack_uint
+
+from .urls import UrlTokenizer, url_terms
 
 _MEMO_LIMIT = 4096  # values remembered per field; cleared when full (dates: ~11 years of days)
 
@@ -103,3 +108,21 @@ class MemoTEXT(_Memo, TEXT):
             items = list(super().index(value))
             self._table("_memo")[value] = items
         return items[:]
+
+
+_ONCE = pack_uint(1)  # Frequency's value for a term seen once
+
+
+class UrlTEXT(TEXT):
+    """Whoosh's ``TEXT`` for the ``url`` field: each term of ``url_terms`` once, weight 1."""
+
+    def index(self, value, **kwargs):
+        if (
+            kwargs
+            or type(value) is not str
+            or type(self.analyzer) is not UrlTokenizer
+            or type(self.format) is not Frequency
+        ):
+            return super().index(value, **kwargs)
+        weight = self.format.field_boost * 1.0  # Frequency: the token boosts' sum, times it
+        return [(term.encode("utf-8"), 1, weight, _ONCE) for term in url_terms(value)]

@@ -12,7 +12,7 @@ from .analysis import NewsAnalyzer
 from .duplicates import NO_STORY, SIGNATURE_BYTES
 
 # Whoosh's ID and DATETIME, indexing a document's short fields with less work (fieldtypes.py).
-from .fieldtypes import MemoTEXT
+from .fieldtypes import MemoTEXT, UrlTEXT
 from .fieldtypes import NewsDATETIME as DATETIME
 from .fieldtypes import NewsID as ID
 from .lexicon import words_field
@@ -72,7 +72,7 @@ def build_schema(stemmer: str = "porter") -> Schema:
         source_facet=ID(sortable=True),
         year=ID(sortable=True),  # of the date, for counting and filtering by year
         # The URL, its host, host labels and path words ("url:phys.org", "url:phys"): see urls.py.
-        url=TEXT(analyzer=UrlTokenizer(), stored=True, phrase=False),
+        url=UrlTEXT(analyzer=UrlTokenizer(), stored=True, phrase=False),
         # ISO 639-1 code of the text's language (searchidx.language), for stemming and facets.
         language=ID(stored=True, sortable=True),
         position=STORED(),

@@ -10,8 +10,9 @@ from whoosh.fields import DATETIME, ID, TEXT
 
 from searchidx import fieldtypes
 from searchidx.analysis import NewsAnalyzer
-from searchidx.fieldtypes import MemoTEXT, NewsDATETIME, NewsID
+from searchidx.fieldtypes import MemoTEXT, NewsDATETIME, NewsID, UrlTEXT
 from searchidx.schema import build_schema
+from searchidx.urls import UrlTokenizer
 
 UTC = datetime.UTC
 EAST = datetime.timezone(datetime.timedelta(hours=5))
@@ -83,3 +84,19 @@ def test_memos_stay_out_of_the_pickled_schema_and_stay_bounded(monkeypatch):
     for n in range(10):
         field.index(f"source {n}")
         assert len(field.__dict__["_memo"]) <= 3
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://www.phys.org/news/2014-12-ancient-rivers.html",
+        "news.bbc.co.uk/1/hi/world/news/news.stm",  # a path word repeated
+        "",
+        "   ",
+        "https://例え.jp/パス/記事",
+    ],
+)
+def test_urls_give_whooshs_terms(value):
+    ours = UrlTEXT(analyzer=UrlTokenizer(), stored=True, phrase=False)
+    whooshs = TEXT(analyzer=UrlTokenizer(), stored=True, phrase=False)
+    assert ours.index(value) == list(whooshs.index(value))

@@ -15,7 +15,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from searchidx import Engine, index_paths, storage
 from searchidx.codec import STORED, NewsCodec, NewsFieldWriter, NewsPerDocWriter
-from searchidx.fieldtypes import MemoTEXT, NewsDATETIME, NewsID
+from searchidx.fieldtypes import MemoTEXT, NewsDATETIME, NewsID, UrlTEXT
 from searchidx.schema import build_schema
 
 from .helpers import vocabulary
@@ -50,7 +50,7 @@ class _WhooshWritersCodec(NewsCodec):
         return _WhooshFieldWriter(self, storage, segment)
 
 
-_WHOOSH_TYPES = {NewsID: ID, NewsDATETIME: DATETIME, MemoTEXT: TEXT}
+_WHOOSH_TYPES = {NewsID: ID, NewsDATETIME: DATETIME, MemoTEXT: TEXT, UrlTEXT: TEXT}
 
 
 def _whoosh_schema(stemmer):
