@@ -65,16 +65,21 @@ class TermTableWriter(OrderedHashWriter):
 
     def __init__(self, dbfile: PositionFile):
         super().__init__(dbfile)  # hash type 0: MD5, as Whoosh's term tables
-        self._index_append = self.index.append
         self._buckets = self.buckets
+        self._write = dbfile.file.write
 
     def add(self, key: bytes, value: bytes) -> None:
         if key <= self.lastkey:
             raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
         dbfile = self.dbfile
         pos = dbfile._pos
-        self._index_append(pos)
-        dbfile.write(_lengths.pack(len(key), len(value)) + key + value)
+        try:
+            self.index.array.append(pos)
+        except OverflowError:  # Whoosh's growable array takes a wider type
+            self.index.append(pos)
+        record = _lengths.pack(len(key), len(value)) + key + value
+        self._write(record)  # PositionFile.write, inlined
+        dbfile._pos = pos + len(record)
         h = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
         self._buckets[h & 255].append((h, pos))
         self.lastkey = key
