@@ -11,7 +11,7 @@ from whoosh.formats import Positions, tokens
 from .analysis import NewsAnalyzer
 from .duplicates import NO_STORY, SIGNATURE_BYTES
 
-# Whoosh's ID and DATETIME, indexing a document's short fields with less work (fieldtypes.py).
+# Whoosh's ID, DATETIME and TEXT, indexing short field values with less work (fieldtypes.py).
 from .fieldtypes import MemoTEXT, UrlTEXT
 from .fieldtypes import NewsDATETIME as DATETIME
 from .fieldtypes import NewsID as ID
