@@ -28,7 +28,7 @@ import pickle
 import struct
 import zlib
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 import numpy as np
@@ -44,13 +44,16 @@ from whoosh.codec.whoosh3 import (
     W3PostingsWriter,
     _lenfield,
 )
-from whoosh.system import _INT_SIZE
+from whoosh.system import _INT_SIZE, pack_ushort
+from whoosh.util.numeric import _length_byte_cache as _LENGTH_BYTES
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import blockwriter, poscodec, storedcache
+from .columnwriters import column_writer
 from .poscodec import Packed
 from .postingpool import TermPostings
 from .terminfo import NewsTermInfo, NewsTermsReader
+from .termtable import PositionFile, TermTableWriter
 from .tokenbuffer import GroupedTerms
 
 # count, last id, max weight, compression level, min and max length bytes
@@ -388,7 +391,7 @@ class StoredColumn(columns.Column):
     class Writer(columns.ColumnWriter):
         def __init__(self, dbfile):
             self._dbfile = dbfile
-            self._start = dbfile.tell()
+            self._written = 0  # bytes of blocks written (the column file's tell() sums its parts)
             self._firsts = array("I")
             self._offsets = array("Q")
             self._lengths = array("I")
@@ -415,15 +418,17 @@ class StoredColumn(columns.Column):
             if not self._pending:
                 return
             self._firsts.append(self._block_first)
-            self._offsets.append(self._dbfile.tell() - self._start)
-            self._dbfile.write(zlib.compress(b"".join(self._pending), _STORED_LEVEL))
+            self._offsets.append(self._written)
+            block = zlib.compress(b"".join(self._pending), _STORED_LEVEL)
+            self._dbfile.write(block)
+            self._written += len(block)
             self._pending = []
             self._pending_size = 0
 
         def finish(self, doccount):
             self._emit()
             self.fill(doccount)
-            self._offsets.append(self._dbfile.tell() - self._start)  # end of the last block
+            self._offsets.append(self._written)  # end of the last block
             for part in (self._firsts, self._offsets, self._lengths):
                 self._dbfile.write(part.tobytes())
             self._dbfile.write(StoredColumn._TRAILER.pack(len(self._firsts), doccount))
@@ -474,10 +479,50 @@ STORED = StoredColumn()
 
 
 class NewsPerDocWriter(W3PerDocWriter):
-    """Whoosh's per-document writer, storing the stored fields in a ``StoredColumn``."""
+    """Whoosh's per-document writer, storing the stored fields in a ``StoredColumn``.
+
+    Its columns are written by ``columnwriters`` (buffered, the same bytes), and a value
+    goes to its column's writer with one dictionary look-up (Whoosh: three method calls).
+    """
+
+    def __init__(self, codec, storage, segment):
+        self._lengthwriters = {}  # fieldname -> the writer of its length column
+        super().__init__(codec, storage, segment)
 
     def _create_column(self, fieldname, column):
-        super()._create_column(fieldname, STORED if fieldname == "_stored" else column)
+        if fieldname in self._colwriters:
+            raise Exception(f"Already added column {fieldname!r}")
+        column = STORED if fieldname == "_stored" else column
+        self._colwriters[fieldname] = column_writer(column, self._cols.create_file(fieldname))
+
+    def add_field(self, fieldname, fieldobj, value, length):
+        if value is not None:
+            self._storedfields[fieldname] = value
+        if length:
+            writer = self._lengthwriters.get(fieldname)
+            if writer is None:
+                lenfield = _lenfield(fieldname)
+                if lenfield not in self._colwriters:
+                    self._create_column(lenfield, LENGTHS_COLUMN)
+                writer = self._lengthwriters[fieldname] = self._colwriters[lenfield]
+            writer.add(
+                self._docnum, 255 if length >= 106374 else bisect_left(_LENGTH_BYTES, length)
+            )
+            self._fieldlengths[fieldname] += length
+
+    def add_column_value(self, fieldname, column, value):
+        writer = self._colwriters.get(fieldname)
+        if writer is None:
+            self._create_column(fieldname, column)
+            writer = self._colwriters[fieldname]
+        writer.add(self._docnum, value)
+
+    def finish_doc(self):
+        stored = self._storedfields
+        if stored:
+            self.add_column_value("_stored", STORED, stored)  # pickled now
+            stored.clear()  # close() finishes the document again: nothing more to store
+        self._indoc = False
 
 
 class NewsPerDocReader(W3PerDocReader):
@@ -529,13 +574,41 @@ class NewsCodec(W3Codec):
 
 
 class NewsFieldWriter(W3FieldWriter):
-    """Whoosh's field writer, writing a ``TermPostings`` term by term from its arrays."""
+    """Whoosh's field writer, writing a ``TermPostings`` term by term from its arrays.
+
+    Its files keep their own positions and its term table is ``termtable.TermTableWriter``:
+    the same bytes as Whoosh's, without asking the operating system where it is per term.
+    """
+
+    def __init__(self, codec, storage, segment):
+        self._codec = codec
+        self._storage = storage
+        self._segment = segment
+        self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
+        self._keyprefix = b""
+        self._tindex = TermTableWriter(self._create_file(W3Codec.TERMS_EXT))
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._postfile = self._create_file(W3Codec.POSTS_EXT)
+        self._postwriter = None
+        self._infield = False
+        self.is_closed = False
+
+    def _create_file(self, ext):
+        return PositionFile(self._segment.create_file(self._storage, ext))
+
+    def start_field(self, fieldname, fieldobj):
+        super().start_field(fieldname, fieldobj)
+        self._keyprefix = pack_ushort(self._fieldid)
 
     def start_term(self, btext):
         if self._postwriter is None:
             raise Exception("Called start_term before start_field")
         self._btext = btext
-        self._postwriter.start_postings(self._fieldobj.format, NewsTermInfo())
+        self._postwriter.start_postings(self._format, NewsTermInfo())
+
+    def finish_term(self):
+        terminfo = self._postwriter.finish_postings()
+        self._tindex.add(self._keyprefix + self._btext, terminfo.to_bytes())
 
     def add_postings(self, schema, lengths, items):
         if not isinstance(items, TermPostings) or not hasattr(lengths, "_cached_reader"):

@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from whoosh import columns
-from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, STORED, TEXT, Schema
 from whoosh.formats import Positions, tokens
 
 from .analysis import NewsAnalyzer
 from .duplicates import NO_STORY, SIGNATURE_BYTES
+
+# Whoosh's ID, DATETIME and TEXT, indexing short field values with less work (fieldtypes.py).
+from .fieldtypes import MemoTEXT, UrlTEXT
+from .fieldtypes import NewsDATETIME as DATETIME
+from .fieldtypes import NewsID as ID
 from .lexicon import words_field
 from .urls import UrlTokenizer
 
@@ -62,12 +67,12 @@ def build_schema(stemmer: str = "porter") -> Schema:
         body=_text(analyzer, stored=True),
         date=DATETIME(stored=True, sortable=True),
         # Names, not prose: matched word by word, unstemmed ("source:monitor").
-        source=TEXT(analyzer=NewsAnalyzer("none"), stored=True),
+        source=MemoTEXT(analyzer=NewsAnalyzer("none"), stored=True),
         # The exact source name, for filtering and counting ("Middle East Monitor").
         source_facet=ID(sortable=True),
         year=ID(sortable=True),  # of the date, for counting and filtering by year
         # The URL, its host, host labels and path words ("url:phys.org", "url:phys"): see urls.py.
-        url=TEXT(analyzer=UrlTokenizer(), stored=True, phrase=False),
+        url=UrlTEXT(analyzer=UrlTokenizer(), stored=True, phrase=False),
         # ISO 639-1 code of the text's language (searchidx.language), for stemming and facets.
         language=ID(stored=True, sortable=True),
         position=STORED(),

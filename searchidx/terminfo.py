@@ -26,12 +26,31 @@ from whoosh.util.numeric import length_to_byte
 
 ONE_POSTING = 2  # the flags byte of a term info holding its single posting
 _POSTING = struct.Struct("<If")
+# W3's fixed fields, then a posting list's offset (int64) and length (int32), in one pack.
+_WITH_EXTENT = struct.Struct(W3TermInfo._struct.format + "qi")
+_NO_ID = 0xFFFFFFFF
 
 
 class NewsTermInfo(W3TermInfo):
     """W3's term info, able to hold a single posting (flags = ``ONE_POSTING``)."""
 
     _packed: bytes | None = None
+
+    def __init__(self, *args, **kwargs):
+        if args or kwargs:
+            super().__init__(*args, **kwargs)
+            return
+        # W3TermInfo's empty term info, without the chain of keyword defaults.
+        self._weight = 0
+        self._df = 0
+        self._minlength = None
+        self._maxlength = 0
+        self._maxweight = 0
+        self._minid = None
+        self._maxid = 0
+        self._offset = None
+        self._length = None
+        self._inlined = None
 
     def hold(self, docnum: int, weight: float, value: bytes) -> None:
         """Keep the term's single posting in this term info."""
@@ -41,7 +60,21 @@ class NewsTermInfo(W3TermInfo):
 
     def to_bytes(self) -> bytes:
         if self._packed is None:
-            return super().to_bytes()
+            if self._inlined is not None or self._offset is None:
+                return super().to_bytes()
+            # A posting list's term info: W3TermInfo.to_bytes's bytes, packed at once.
+            return _WITH_EXTENT.pack(
+                0,
+                self._weight,
+                self._df,
+                0 if self._minlength is None else length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+                self._maxweight,
+                _NO_ID if self._minid is None else self._minid,
+                _NO_ID if self._maxid is None else self._maxid,
+                self._offset,
+                self._length,
+            )
         minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
         return (
             self._struct.pack(

@@ -17,7 +17,7 @@ import pytest
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.formats import Positions
 
-from searchidx import Engine, index_paths, poscodec, postings, storage
+from searchidx import Engine, codec, index_paths, poscodec, postings, storage
 from searchidx.codec import NewsFieldWriter, NewsPostingsWriter
 from searchidx.terminfo import NewsTermInfo
 
@@ -102,6 +102,7 @@ def _old_layout(monkeypatch):
         self._postwriter.start_postings(self._fieldobj.format, W3TermInfo())
 
     monkeypatch.setattr(NewsFieldWriter, "start_term", start_term)
+    monkeypatch.setattr(codec, "GroupedTerms", type("NotGrouped", (), {}))  # no bulk writer
 
 
 QUERIES = ["generated", "article 12", '"generated article"', "e-mail", "covid19", "財政", "the"]

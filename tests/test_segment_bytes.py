@@ -1,0 +1,109 @@
+"""A segment written by our per-term and per-document writers is byte for byte what the
+writers they replace (Whoosh's term table, column writers and field types) write."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+
+from whoosh.codec.base import PerDocWriterWithColumns
+from whoosh.codec.whoosh3 import W3FieldWriter, W3PerDocWriter
+from whoosh.fields import DATETIME, ID, TEXT
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.filestore import FileStorage
+
+from searchidx import Engine, index_paths, storage
+from searchidx.codec import STORED, NewsCodec, NewsFieldWriter, NewsPerDocWriter
+from searchidx.fieldtypes import MemoTEXT, NewsDATETIME, NewsID, UrlTEXT
+from searchidx.schema import build_schema
+
+from .helpers import vocabulary
+
+
+class _WhooshFieldWriter(NewsFieldWriter):
+    """Our field writer with Whoosh's term table and files (what it was before termtable.py)."""
+
+    __init__ = W3FieldWriter.__init__
+    _create_file = W3FieldWriter._create_file
+    start_field = W3FieldWriter.start_field
+    finish_term = W3FieldWriter.finish_term
+
+
+class _WhooshPerDocWriter(NewsPerDocWriter):
+    """Our per-document writer with Whoosh's column writers and methods."""
+
+    __init__ = W3PerDocWriter.__init__
+    add_field = W3PerDocWriter.add_field
+    add_column_value = PerDocWriterWithColumns.add_column_value
+    finish_doc = W3PerDocWriter.finish_doc
+
+    def _create_column(self, fieldname, column):
+        W3PerDocWriter._create_column(self, fieldname, STORED if fieldname == "_stored" else column)
+
+
+class _WhooshWritersCodec(NewsCodec):
+    def per_document_writer(self, storage, segment):
+        return _WhooshPerDocWriter(self, storage, segment)
+
+    def field_writer(self, storage, segment):
+        return _WhooshFieldWriter(self, storage, segment)
+
+
+_WHOOSH_TYPES = {NewsID: ID, NewsDATETIME: DATETIME, MemoTEXT: TEXT, UrlTEXT: TEXT}
+
+
+def _whoosh_schema(stemmer):
+    schema = copy.deepcopy(build_schema(stemmer))
+    for _name, field in schema.items():
+        field.__class__ = _WHOOSH_TYPES.get(type(field), type(field))
+    return schema
+
+
+def _feed(path, count):
+    vocab = vocabulary(3000)
+    rng = random.Random(7)
+    sources = ["Reuters", "Agence France-Presse", "The Guardian", "BBC News"]
+    with open(path, "w") as out:
+        for n in range(count):
+            record = {
+                "id": f"r{n}",
+                "title": " ".join(rng.choice(vocab) for _ in range(rng.randint(2, 9))),
+                "body": " ".join(rng.choice(vocab) for _ in range(rng.randint(5, 300))),
+            }
+            if n % 4:  # some documents without a date, a source or a URL
+                record["date"] = f"20{10 + n % 7:02d}-0{1 + n % 9}-{1 + n % 27:02d}"
+            if n % 5:
+                record["source"] = sources[n % len(sources)]
+            if n % 3:
+                record["url"] = f"https://example.org/{n % 13}/story-{n}.html"
+            out.write(json.dumps(record) + "\n")
+
+
+def _subfiles(index_dir):
+    [seg] = list(index_dir.glob("*.seg"))
+    segid = seg.name.split("_")[1].split(".")[0]
+    files = CompoundStorage(FileStorage(str(index_dir)).open_file(seg.name), use_mmap=False)
+    try:
+        return {n.replace(segid, "SEG"): files.open_file(n).read() for n in files.list()}
+    finally:
+        files.close()
+
+
+def test_segment_is_byte_for_byte_what_whooshs_writers_make(tmp_path, monkeypatch):
+    feed = tmp_path / "feed.jsonl"
+    _feed(feed, 1200)  # a term table past 64 KB (Whoosh widens its position array)
+    index_paths(tmp_path / "ours", [feed])
+    monkeypatch.setattr(storage, "NewsCodec", _WhooshWritersCodec)
+    monkeypatch.setattr(storage, "build_schema", _whoosh_schema)
+    index_paths(tmp_path / "whoosh", [feed])
+    ours, whooshs = _subfiles(tmp_path / "ours"), _subfiles(tmp_path / "whoosh")
+    assert sorted(ours) == sorted(whooshs)
+    for name in ours:
+        assert ours[name] == whooshs[name], name
+    assert len(ours["MAIN_SEG.trm"]) > 65536
+    assert {"MAIN_SEG.date.col", "MAIN_SEG._url_len.col", "MAIN_SEG.language.col"} <= set(ours)
+    with Engine(tmp_path / "ours") as engine:  # and it is searched as before
+        assert engine.search("source:reuters", page_size=1).total == sum(
+            1 for n in range(1200) if n % 5 and n % 4 == 0
+        )
