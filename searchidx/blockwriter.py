@@ -38,166 +38,141 @@ def write_field(fieldwriter, grouped, lens: bytes | None, positions: bool) -> No
     if not texts:
         return
     post = fieldwriter._postwriter
-    limit = post._blocklimit
+    blocks = _Blocks(ids, counts, term_starts, deltas, token_starts, lens, post._blocklimit)
     level = post._compression
     postfile = fieldwriter._postfile
     prefix = pack_ushort(fieldwriter._fieldid)
     add_term = fieldwriter._tindex.add
-
-    n_terms = len(texts)
-    sizes = np.diff(term_starts)
-    nblocks = (sizes + limit - 1) // limit
-    first_block = np.zeros(n_terms + 1, np.int64)
-    np.cumsum(nblocks, out=first_block[1:])
-    # Where each block starts and ends, in postings.
-    term_of_block = np.repeat(np.arange(n_terms), nblocks)
-    within = np.arange(first_block[-1]) - first_block[term_of_block]
-    block_starts = term_starts[:-1][term_of_block] + limit * within
-    block_ends = np.minimum(block_starts + limit, term_starts[1:][term_of_block])
-    # Document deltas, restarting at each block (a block's first is its document).
-    id_deltas = ids.copy()
-    id_deltas[1:] -= ids[:-1]
-    id_deltas[block_starts] = ids[block_starts]
-    id_bytes = id_deltas.tobytes()
-    counts64 = counts.astype(np.int64)
-    wmin = np.minimum.reduceat(counts64, block_starts)
-    wmax = np.maximum.reduceat(counts64, block_starts)
-    wsum = np.add.reduceat(counts64, block_starts)
-    weights16 = counts.astype(np.uint16).tobytes()
-    weights32 = counts.astype(np.uint32).tobytes()
-    if lens is not None:
-        per_posting = np.frombuffer(lens, np.uint8)[ids].astype(np.int64)
-        lmax = np.maximum.reduceat(per_posting, block_starts)
-        per_posting[per_posting == 0] = _NO_LENGTH
-        lmin = np.minimum.reduceat(per_posting, block_starts)
-        del per_posting
-    if positions:
-        token_block_starts = token_starts[block_starts]
-        dmax = np.maximum.reduceat(deltas, token_block_starts)
-        deltas16 = deltas.astype(np.uint16).tobytes()
-        deltas32 = deltas.astype(np.uint32).tobytes()
-        token_starts_l = token_starts.tolist()
-
-    starts_l = term_starts.tolist()
-    first_l = first_block.tolist()
-    bstart_l = block_starts.tolist()
-    bend_l = block_ends.tolist()
-    wmin_l, wmax_l, wsum_l = wmin.tolist(), wmax.tolist(), wsum.tolist()
-    ids_l = ids.tolist()
-    lmin_l = lmax_l = None
-    if lens is not None:
-        lmin_l, lmax_l = lmin.tolist(), lmax.tolist()
-    if positions:
-        dmax_l = dmax.tolist()
-        counts_l = counts.tolist()
-        deltas_l = deltas
-    header = codec.BLOCK_HEADER.pack
-    head = poscodec._HEAD.pack
-    compress_from = codec._COMPRESS_FROM
-    ones, same, u16, u32, packed_flag = (
-        codec._ONES,
-        codec._SAME,
-        codec._U16,
-        codec._U32,
-        codec._PACKED,
-    )
-    write = postfile.write
-
-    for t in range(n_terms):
-        a, b = starts_l[t], starts_l[t + 1]
+    starts = term_starts.tolist()
+    firsts = blocks.firsts
+    for t in range(len(texts)):
+        a, b = starts[t], starts[t + 1]
+        first, end = firsts[t], firsts[t + 1]
         info = NewsTermInfo()
-        if b - a == 1:  # one posting: held by the term info (terminfo.py)
-            blk = first_l[t]
-            info._weight = float(wsum_l[blk])
-            info._df = 1
-            _lengths(info, lens, lmin_l, lmax_l, blk, blk + 1)
-            info._maxweight = float(wmax_l[blk])
-            info._minid = info._maxid = ids_l[a]
-            if positions:
-                n = counts_l[a]
-                ta = token_starts_l[a]
-                if n == 1:
-                    value = poscodec.whoosh_value(int(deltas_l[ta]))
-                else:
-                    value = poscodec.whoosh_values([n], deltas_l[ta : ta + n])[0]
-            else:
-                value = b""
-            info.hold(ids_l[a], float(wmax_l[blk]), value)
-            add_term(prefix + texts[t], info.to_bytes())
-            continue
-        start_offset = postfile.tell()
-        write(WHOOSH3_HEADER_MAGIC)
-        weight_total = 0.0
-        maxweight = 0.0
-        for blk in range(first_l[t], first_l[t + 1]):
-            s, e = bstart_l[blk], bend_l[blk]
-            n = e - s
-            lo, hi = wmin_l[blk], wmax_l[blk]
-            if hi == 1 and lo == 1:
-                kind, wbytes = ones, b""
-            elif lo == hi:
-                kind, wbytes = same, _FLOAT.pack(hi)
-            elif hi < 65536:
-                kind, wbytes = u16, weights16[2 * s : 2 * e]
-            else:
-                kind, wbytes = u32, weights32[4 * s : 4 * e]
-            parts = [id_bytes[4 * s : 4 * e], wbytes]
-            if positions:
-                ts, te = token_starts_l[s], token_starts_l[e]
-                widths = 0
-                if hi >= 65536:
-                    widths |= 1
-                    cbytes = weights32[4 * s : 4 * e]
-                else:
-                    cbytes = weights16[2 * s : 2 * e]
-                if dmax_l[blk] >= 65536:
-                    widths |= 2
-                    dbytes = deltas32[4 * ts : 4 * te]
-                else:
-                    dbytes = deltas16[2 * ts : 2 * te]
-                parts.append(head(n, widths) + cbytes + dbytes)
-                kind |= packed_flag
-            data = bytes((kind,)) + b"".join(parts)
-            comp = level if len(data) >= compress_from else 0
-            if comp:
-                data = zlib.compress(data, comp)
-            if lens is not None:
-                low = lmin_l[blk]
-                minlength = None if low == _NO_LENGTH else byte_to_length(low)
-                maxlength = byte_to_length(lmax_l[blk]) if lmax_l[blk] else 0
-            else:
-                minlength, maxlength = None, 0
-            infobytes = header(
-                n,
-                ids_l[e - 1],
-                float(hi),
-                comp,
-                length_to_byte(minlength),
-                length_to_byte(maxlength),
-            )
-            last = blk == first_l[t + 1] - 1
-            size = len(infobytes) + len(data)
-            write(_INT.pack(-size if last else size))
-            write(infobytes)
-            write(data)
-            weight_total += wsum_l[blk]
-            maxweight = max(maxweight, float(hi))
-        info._weight = weight_total
+        blocks.describe(info, first, end)
         info._df = b - a
-        _lengths(info, lens, lmin_l, lmax_l, first_l[t], first_l[t + 1])
-        info._maxweight = maxweight
-        info._minid = ids_l[a]
-        info._maxid = ids_l[b - 1]
-        info.set_extent(start_offset, postfile.tell() - start_offset)
+        info._minid, info._maxid = blocks.ids[a], blocks.ids[b - 1]
+        if b - a == 1:  # one posting: held by the term info (terminfo.py)
+            info.hold(blocks.ids[a], info._maxweight, blocks.value(a) if positions else b"")
+        else:
+            offset = postfile.tell()
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+            for block in range(first, end):
+                data = blocks.encode(block, positions)
+                comp = level if len(data) >= codec._COMPRESS_FROM else 0
+                if comp:
+                    data = zlib.compress(data, comp)
+                head = blocks.header(block, comp)
+                size = len(head) + len(data)
+                postfile.write(_INT.pack(-size if block == end - 1 else size))
+                postfile.write(head)
+                postfile.write(data)
+            info.set_extent(offset, postfile.tell() - offset)
         add_term(prefix + texts[t], info.to_bytes())
 
 
-def _lengths(info, lens, lmin_l, lmax_l, first: int, end: int) -> None:
-    """Set INFO's smallest and largest field length from its blocks FIRST..END."""
-    if lens is None:
-        info._minlength, info._maxlength = None, 0
-        return
-    low = min(lmin_l[first:end])
-    high = max(lmax_l[first:end])
-    info._minlength = None if low == _NO_LENGTH else byte_to_length(low)
-    info._maxlength = byte_to_length(high) if high else 0
+class _Blocks:
+    """What every block of a field's posting lists needs, computed for all at once.
+
+    Blocks cut each term's postings every LIMIT postings.  Figures per block are Python
+    lists (a list index costs less than a numpy scalar); bytes are the whole field's, sliced.
+    """
+
+    def __init__(self, ids, counts, term_starts, deltas, token_starts, lens, limit) -> None:
+        n_terms = len(term_starts) - 1
+        nblocks = (np.diff(term_starts) + limit - 1) // limit
+        firsts = np.zeros(n_terms + 1, np.int64)
+        np.cumsum(nblocks, out=firsts[1:])
+        term_of_block = np.repeat(np.arange(n_terms), nblocks)
+        within = np.arange(firsts[-1]) - firsts[term_of_block]
+        starts = term_starts[:-1][term_of_block] + limit * within
+        ends = np.minimum(starts + limit, term_starts[1:][term_of_block])
+        self.firsts = firsts.tolist()  # a term's first block (and the end)
+        self.starts, self.ends = starts.tolist(), ends.tolist()  # a block's postings
+        self.ids = ids.tolist()
+        # Document deltas, restarting at each block (a block's first is its document).
+        id_deltas = ids.copy()
+        id_deltas[1:] -= ids[:-1]
+        id_deltas[starts] = ids[starts]
+        self.id_bytes = id_deltas.tobytes()
+        wide = counts.astype(np.int64)
+        self.wmin = np.minimum.reduceat(wide, starts).tolist()
+        self.wmax = np.maximum.reduceat(wide, starts).tolist()
+        self.wsum = np.add.reduceat(wide, starts).tolist()
+        self.counts16 = counts.astype(np.uint16).tobytes()
+        self.counts32 = counts.astype(np.uint32).tobytes()
+        self.lmin = self.lmax = None
+        if lens is not None:  # each block's shortest and longest field (0: none)
+            per_posting = np.frombuffer(lens, np.uint8)[ids].astype(np.int64)
+            self.lmax = np.maximum.reduceat(per_posting, starts).tolist()
+            per_posting[per_posting == 0] = _NO_LENGTH
+            self.lmin = np.minimum.reduceat(per_posting, starts).tolist()
+        if deltas is not None:
+            self.deltas = deltas
+            self.token_starts = token_starts.tolist()
+            self.dmax = np.maximum.reduceat(deltas, token_starts[starts]).tolist()
+            self.deltas16 = deltas.astype(np.uint16).tobytes()
+            self.deltas32 = deltas.astype(np.uint32).tobytes()
+
+    def describe(self, info, first: int, end: int) -> None:
+        """Set INFO's weight, largest weight and field lengths from blocks FIRST..END."""
+        info._weight = float(sum(self.wsum[first:end]))
+        info._maxweight = float(max(self.wmax[first:end]))
+        if self.lmin is None:
+            info._minlength, info._maxlength = None, 0
+            return
+        low, high = min(self.lmin[first:end]), max(self.lmax[first:end])
+        info._minlength = None if low == _NO_LENGTH else byte_to_length(low)
+        info._maxlength = byte_to_length(high) if high else 0
+
+    def value(self, posting: int) -> bytes:
+        """Return Whoosh's bytes of POSTING's positions."""
+        start, end = self.token_starts[posting], self.token_starts[posting + 1]
+        if end - start == 1:
+            return poscodec.whoosh_value(int(self.deltas[start]))
+        return poscodec.whoosh_values([end - start], self.deltas[start:end])[0]
+
+    def encode(self, block: int, positions: bool) -> bytes:
+        """Return BLOCK's flags and flat arrays, as ``codec.encode_flat`` makes them."""
+        s, e = self.starts[block], self.ends[block]
+        lo, hi = self.wmin[block], self.wmax[block]
+        if hi == 1:
+            kind, weights = codec._ONES, b""
+        elif lo == hi:
+            kind, weights = codec._SAME, _FLOAT.pack(hi)
+        elif hi < 65536:
+            kind, weights = codec._U16, self.counts16[2 * s : 2 * e]
+        else:
+            kind, weights = codec._U32, self.counts32[4 * s : 4 * e]
+        parts = [bytes((kind,)), self.id_bytes[4 * s : 4 * e], weights]
+        if positions:  # packed as poscodec.pack does: 16 bits where they fit
+            parts[0] = bytes((kind | codec._PACKED,))
+            ts, te = self.token_starts[s], self.token_starts[e]
+            wide_counts, wide_deltas = hi >= 65536, self.dmax[block] >= 65536
+            parts.append(poscodec._HEAD.pack(e - s, wide_counts | wide_deltas << 1))
+            if wide_counts:
+                parts.append(self.counts32[4 * s : 4 * e])
+            else:
+                parts.append(self.counts16[2 * s : 2 * e])
+            if wide_deltas:
+                parts.append(self.deltas32[4 * ts : 4 * te])
+            else:
+                parts.append(self.deltas16[2 * ts : 2 * te])
+        return b"".join(parts)
+
+    def header(self, block: int, comp: int) -> bytes:
+        """Return BLOCK's header: count, last document, largest weight, compression, lengths."""
+        s, e = self.starts[block], self.ends[block]
+        minlength, maxlength = None, 0
+        if self.lmin is not None:
+            low, high = self.lmin[block], self.lmax[block]
+            minlength = None if low == _NO_LENGTH else byte_to_length(low)
+            maxlength = byte_to_length(high) if high else 0
+        return codec.BLOCK_HEADER.pack(
+            e - s,
+            self.ids[e - 1],
+            float(self.wmax[block]),
+            comp,
+            length_to_byte(minlength),
+            length_to_byte(maxlength),
+        )
