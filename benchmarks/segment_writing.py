@@ -40,11 +40,11 @@ from searchidx.fieldtypes import MemoTEXT, NewsDATETIME, NewsID, UrlTEXT  # noqa
 from searchidx.schema import build_schema  # noqa: E402
 from searchidx.termtable import PositionFile, TermTableWriter  # noqa: E402
 
-_WHOOSH_TYPES = {NewsID: ID, NewsDATETIME: DATETIME, MemoTEXT: TEXT, UrlTEXT: TEXT}
+WHOOSH_TYPES = {NewsID: ID, NewsDATETIME: DATETIME, MemoTEXT: TEXT, UrlTEXT: TEXT}
 _FIELDS = ("date", "id", "path", "fileinfo", "language", "source", "source_facet", "url", "year")
 
 
-class _WhooshPerDocWriter(NewsPerDocWriter):
+class WhooshPerDocWriter(NewsPerDocWriter):  # also tests/test_segment_bytes.py's reference
     """The per-document writer with Whoosh's methods and column writers."""
 
     __init__ = W3PerDocWriter.__init__
@@ -85,7 +85,7 @@ def main() -> None:
     ours_schema = build_schema()
     whoosh_schema = copy.deepcopy(ours_schema)
     for _name, field in whoosh_schema.items():
-        field.__class__ = _WHOOSH_TYPES.get(type(field), type(field))
+        field.__class__ = WHOOSH_TYPES.get(type(field), type(field))
     tmp = tempfile.TemporaryDirectory(prefix="segment-writing-")
     scratch = FileStorage(tmp.name)
 
@@ -143,7 +143,7 @@ def main() -> None:
         ("non-text fields", fields(whoosh_schema), fields(ours_schema)),
         (
             "per-document writer",
-            perdoc(_WhooshPerDocWriter, whoosh_schema),
+            perdoc(WhooshPerDocWriter, whoosh_schema),
             perdoc(NewsPerDocWriter, ours_schema),
         ),
     ]

@@ -30,52 +30,51 @@ class _Buffered:
             self._buf += self._defaultbytes * (docnum - self._count)
 
 
-class FixedBytesWriter(_Buffered, columns.FixedBytesColumn.Writer):
+class _FixedSize(_Buffered):
+    """Mixin: the ``add`` and ``finish`` of a column of fixed-size values, buffered."""
+
+    def _encode(self, v) -> bytes:
+        raise NotImplementedError
+
+    def add(self, docnum, v):
+        if v == self._default:
+            return
+        data = self._encode(v)
+        buf = self._buf
+        if docnum > self._count:
+            buf += self._defaultbytes * (docnum - self._count)
+        buf += data
+        self._count = docnum + 1
+        if len(buf) >= _FLUSH:
+            self._flush()
+
+    def finish(self, doccount):
+        self._flush()
+        super().finish(doccount)
+
+
+class FixedBytesWriter(_FixedSize, columns.FixedBytesColumn.Writer):
     """``FixedBytesColumn.Writer``, buffered."""
 
     def __init__(self, dbfile, fixedlen, default):
         super().__init__(dbfile, fixedlen, default)
         self._start_buffer()
 
-    def add(self, docnum, v):
-        if v == self._default:
-            return
+    def _encode(self, v) -> bytes:
         if len(v) != self._fixedlen:
             raise ValueError(f"{v!r} is not {self._fixedlen} bytes long")
-        buf = self._buf
-        if docnum > self._count:
-            buf += self._defaultbytes * (docnum - self._count)
-        buf += v
-        self._count = docnum + 1
-        if len(buf) >= _FLUSH:
-            self._flush()
-
-    def finish(self, doccount):
-        self._flush()
-        super().finish(doccount)
+        return v
 
 
-class NumericWriter(_Buffered, columns.NumericColumn.Writer):
+class NumericWriter(_FixedSize, columns.NumericColumn.Writer):
     """``NumericColumn.Writer``, buffered."""
 
     def __init__(self, dbfile, typecode, default):
         super().__init__(dbfile, typecode, default)
         self._start_buffer()
 
-    def add(self, docnum, v):
-        if v == self._default:
-            return
-        buf = self._buf
-        if docnum > self._count:
-            buf += self._defaultbytes * (docnum - self._count)
-        buf += self._pack(v)
-        self._count = docnum + 1
-        if len(buf) >= _FLUSH:
-            self._flush()
-
-    def finish(self, doccount):
-        self._flush()
-        super().finish(doccount)
+    def _encode(self, v) -> bytes:
+        return self._pack(v)
 
 
 class VarBytesWriter(_Buffered, columns.VarBytesColumn.Writer):

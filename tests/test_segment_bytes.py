@@ -7,15 +7,13 @@ import copy
 import json
 import random
 
-from whoosh.codec.base import PerDocWriterWithColumns
-from whoosh.codec.whoosh3 import W3FieldWriter, W3PerDocWriter
-from whoosh.fields import DATETIME, ID, TEXT
+from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 
+from benchmarks.segment_writing import WHOOSH_TYPES, WhooshPerDocWriter
 from searchidx import Engine, index_paths, storage
-from searchidx.codec import STORED, NewsCodec, NewsFieldWriter, NewsPerDocWriter
-from searchidx.fieldtypes import MemoTEXT, NewsDATETIME, NewsID, UrlTEXT
+from searchidx.codec import NewsCodec, NewsFieldWriter
 from searchidx.schema import build_schema
 
 from .helpers import vocabulary
@@ -30,33 +28,18 @@ class _WhooshFieldWriter(NewsFieldWriter):
     finish_term = W3FieldWriter.finish_term
 
 
-class _WhooshPerDocWriter(NewsPerDocWriter):
-    """Our per-document writer with Whoosh's column writers and methods."""
-
-    __init__ = W3PerDocWriter.__init__
-    add_field = W3PerDocWriter.add_field
-    add_column_value = PerDocWriterWithColumns.add_column_value
-    finish_doc = W3PerDocWriter.finish_doc
-
-    def _create_column(self, fieldname, column):
-        W3PerDocWriter._create_column(self, fieldname, STORED if fieldname == "_stored" else column)
-
-
 class _WhooshWritersCodec(NewsCodec):
     def per_document_writer(self, storage, segment):
-        return _WhooshPerDocWriter(self, storage, segment)
+        return WhooshPerDocWriter(self, storage, segment)
 
     def field_writer(self, storage, segment):
         return _WhooshFieldWriter(self, storage, segment)
 
 
-_WHOOSH_TYPES = {NewsID: ID, NewsDATETIME: DATETIME, MemoTEXT: TEXT, UrlTEXT: TEXT}
-
-
 def _whoosh_schema(stemmer):
     schema = copy.deepcopy(build_schema(stemmer))
     for _name, field in schema.items():
-        field.__class__ = _WHOOSH_TYPES.get(type(field), type(field))
+        field.__class__ = WHOOSH_TYPES.get(type(field), type(field))
     return schema
 
 
