@@ -110,15 +110,12 @@ def whoosh_values(counts, deltas) -> list[bytes]:
     """Return Whoosh's bytes of each posting's positions, from COUNTS and DELTAS."""
     values = []
     append = values.append
-    single = _SINGLE
     start = 0
     dumps = pickle.dumps
     pack_count = _COUNT.pack
     for n in counts.tolist() if isinstance(counts, np.ndarray) else counts:
         if n == 1:
-            first = int(deltas[start])
-            value = single.get(first)
-            append(whoosh_value(first) if value is None else value)
+            append(whoosh_value(int(deltas[start])))
         else:
             chunk = deltas[start : start + n]
             append(pack_count(n) + dumps(chunk.tolist(), 2))

@@ -59,9 +59,9 @@ class PostingsByTerm(PostingPool):
     postings and no Python call per posting.  Fields given analysed (``add_tokens``) are
     gathered as tokens (``tokenbuffer``); for others (``add_field``) a term's values
     (positions) are one ``bytearray`` with an array of their lengths, so a posting costs its
-    value's bytes and 12 bytes more.  Past the writer's memory limit the postings are written to disk as a
-    sorted run and gathering starts again (``postingruns``), so memory stays bounded;
-    documents out of order or spelling words turn it into Whoosh's own pool.
+    value's bytes and 12 bytes more.  Past the writer's memory limit the postings are
+    written to disk as a sorted run and gathering starts again (``postingruns``), so memory
+    stays bounded; documents out of order or spelling words turn it into Whoosh's own pool.
     """
 
     _POSTING_BYTES = 12  # ids, weights, value lengths: 4 bytes each

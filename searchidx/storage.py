@@ -310,10 +310,10 @@ def writer(ix: FileIndex, timeout: float, jobs: int, memory_mb: int):
     """
     options = {"timeout": timeout, "delay": 0.1, "limitmb": memory_mb, "codec": NewsCodec()}
     try:
+        body = ix.schema["body"] if "body" in ix.schema else None
+        if body is not None and isinstance(body.analyzer, NewsAnalyzer):
+            analysis.load_stemmer(body.analyzer.stemmer)  # before any --jobs worker forks
         if jobs > 1:
-            body = ix.schema["body"] if "body" in ix.schema else None
-            if body is not None and isinstance(body.analyzer, NewsAnalyzer):
-                analysis.load_stemmer(body.analyzer.stemmer)  # once, before the workers fork
             return _ParallelWriter(ix, procs=jobs, multisegment=True, **options)
         return _Writer(ix, **options)
     except LockError:

@@ -117,3 +117,16 @@ def serving(index_dir: Path, *options: str, with_process: bool = False):
         proc.terminate()
         proc.wait(timeout=30)
         proc.stdout.close()
+
+
+def all_postings(reader) -> dict:
+    """Return every term's postings in READER as {(field, term bytes): [(id, weight, value)]}."""
+    found = {}
+    for fieldname, btext in reader.all_terms():
+        matcher = reader.postings(fieldname, btext)
+        postings = []
+        while matcher.is_active():
+            postings.append((matcher.id(), matcher.weight(), matcher.value()))
+            matcher.next()
+        found[(fieldname, btext)] = postings
+    return found

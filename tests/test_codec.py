@@ -15,7 +15,7 @@ from searchidx import Engine, index_paths, storage
 from searchidx.codec import NewsCodec, decode_block, encode_block
 from searchidx.schema import build_schema
 
-from .helpers import vocabulary, write_corpus
+from .helpers import all_postings, vocabulary, write_corpus
 
 
 @pytest.mark.parametrize(
@@ -61,15 +61,8 @@ def _build(index_dir, docs, memory_mb=None):
 
 def _everything(ix):
     """Return every term's postings (id, weight, value) and every document's stored fields."""
-    postings = {}
     with ix.reader() as reader:
-        for fieldname, text in reader.all_terms():
-            m = reader.postings(fieldname, text)
-            got = []
-            while m.is_active():
-                got.append((m.id(), m.weight(), m.value()))
-                m.next()
-            postings[fieldname, text] = got
+        postings = all_postings(reader)
         stored = [reader.stored_fields(n) for n in range(reader.doc_count_all())]
     return postings, stored
 

@@ -20,6 +20,7 @@ from searchidx.analysis import tag
 from searchidx.schema import build_schema
 
 from .conftest import corpus
+from .helpers import all_postings
 from .test_multilingual import ARTICLES
 
 EXTRA = [
@@ -85,12 +86,7 @@ def _index_contents(index_dir: Path) -> dict:
     """Return every field's terms with their postings (id, weight, value) and field lengths."""
     found = {}
     with storage.open_index(index_dir).reader() as reader:
-        for fieldname, btext in reader.all_terms():
-            matcher = reader.postings(fieldname, btext)
-            postings = []
-            while matcher.is_active():
-                postings.append((matcher.id(), matcher.weight(), matcher.value()))
-                matcher.next()
+        for (fieldname, btext), postings in all_postings(reader).items():
             found[(fieldname, btext)] = (reader.doc_frequency(fieldname, btext), postings)
         for fieldname in ("title", "body"):
             lengths = [reader.doc_field_length(n, fieldname) for n in range(reader.doc_count())]
