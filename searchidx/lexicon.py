@@ -29,6 +29,7 @@ from whoosh.fields import FieldType
 from whoosh.formats import Existence
 
 from .analysis import NewsAnalyzer
+from .terminfo import doc_frequency
 
 FIELD = "words"
 MAX_EDITS = 2
@@ -193,8 +194,6 @@ class LexiconCache:
 
 
 _LENGTHS = struct.Struct("!ii")  # a record of Whoosh's term table: key length, value length
-_DOCS = struct.Struct("!I")  # a W3 term info: flags (B), weight (f), then documents (I)
-_DOCS_AT = 5
 
 
 def _raw_words(leaf) -> dict[str, int] | None:
@@ -203,7 +202,8 @@ def _raw_words(leaf) -> dict[str, int] | None:
     Whoosh's own ``iter_field`` decodes a whole TermInfo object per term (about 5 us);
     reading the table's records (length pair, field number + word, term info) in one pass
     takes a fifth of that, which is what a cold start of did-you-mean waits for.  This
-    knows the W3 codec's layout; for any other codec it returns None (``iter_field`` then).
+    knows the W3 term table's records and our term infos (``terminfo.doc_frequency``); for
+    any other codec it returns None (``iter_field`` then).
     """
     try:
         terms = leaf._terms
@@ -220,16 +220,14 @@ def _raw_words(leaf) -> dict[str, int] | None:
     data = table.dbfile.get(start, table.endofdata - start)
     words: dict[str, int] = {}
     pos, end = 0, len(data)
-    unpack_lengths, unpack_docs = _LENGTHS.unpack_from, _DOCS.unpack_from
+    unpack_lengths, docs = _LENGTHS.unpack_from, doc_frequency
     while pos < end:
         key_length, value_length = unpack_lengths(data, pos)
         key_at = pos + 8
         if data[key_at : key_at + 2] != field_key:
             break  # the next field's terms
         value_at = key_at + key_length
-        words[data[key_at + 2 : value_at].decode("utf-8")] = unpack_docs(data, value_at + _DOCS_AT)[
-            0
-        ]
+        words[data[key_at + 2 : value_at].decode("utf-8")] = docs(data, value_at)
         pos = value_at + value_length
     return words
 

@@ -14,6 +14,17 @@ weight (float32) and the value's bytes.  Read back it is exactly the posting the
 held: ``inlined_postings()`` gives ``((id,), (weight,), (value,))`` (value None for a
 format without values, as a posting list's matcher gives it).  Term infos with flags 0 or 1 (every segment written before) read
 as Whoosh reads them.
+
+Compact term infos (flags 3 and 4).  W3's fixed fields take 23 bytes and a list's extent
+12 more, and for a term of one posting most of them repeat one another (one document, its
+weight is the total and the largest, its id the first and the last).  With the term
+table's own overhead (``termtable.py``), a term cost about 84 bytes of a BBC index, more
+than its postings: the term table was half the index.  New term infos are written
+compact: flags 3 holds a lone posting as its document (varint), its weight, the field
+length bytes and the value; flags 4 a list's fields as varints (the last id as a
+difference) with its extent.  A weight is a varint of twice the number when it is whole
+(as float32 keeps it), else a 1 and the float32: the same value W3 would read back.  Term
+infos of any flags read back to the same fields (a test holds them equal to W3's).
 """
 
 from __future__ import annotations
@@ -22,13 +33,13 @@ import struct
 
 from whoosh.codec.whoosh3 import W3FieldCursor, W3TermInfo, W3TermsReader
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 ONE_POSTING = 2  # the flags byte of a term info holding its single posting
+COMPACT_ONE = 3  # ... of a compact term info holding its single posting
+COMPACT_LIST = 4  # ... of a compact term info of a posting list
 _POSTING = struct.Struct("<If")
 # W3's fixed fields, then a posting list's offset (int64) and length (int32), in one pack.
-_WITH_EXTENT = struct.Struct(W3TermInfo._struct.format + "qi")
-_NO_ID = 0xFFFFFFFF
 
 
 class NewsTermInfo(W3TermInfo):
@@ -59,41 +70,52 @@ class NewsTermInfo(W3TermInfo):
         self.set_inlined((docnum,), (weight,), (value,) if value else (None,))
 
     def to_bytes(self) -> bytes:
-        if self._packed is None:
-            if self._inlined is not None or self._offset is None:
-                return super().to_bytes()
-            # A posting list's term info: W3TermInfo.to_bytes's bytes, packed at once.
-            return _WITH_EXTENT.pack(
-                0,
-                self._weight,
-                self._df,
-                0 if self._minlength is None else length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-                self._maxweight,
-                _NO_ID if self._minid is None else self._minid,
-                _NO_ID if self._maxid is None else self._maxid,
-                self._offset,
-                self._length,
+        if self._packed is not None:
+            return self._compact_one()
+        if self._inlined is None and self._offset is not None and self._minid is not None:
+            return self._compact_list()
+        return super().to_bytes()
+
+    def _compact_one(self) -> bytes:
+        docnum, weight = _POSTING.unpack_from(self._packed)
+        return b"".join(
+            (
+                _FLAG_ONE,
+                _varint(docnum),
+                _weight(weight),
+                _LENGTH_BYTES.pack(*self._length_bytes()),
+                self._packed[_POSTING.size :],
             )
-        minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
-        return (
-            self._struct.pack(
-                ONE_POSTING,
-                self._weight,
-                self._df,
-                minlength,
-                length_to_byte(self._maxlength),
-                self._maxweight,
-                self._minid,
-                self._maxid,
-            )
-            + self._packed
         )
+
+    def _compact_list(self) -> bytes:
+        return b"".join(
+            (
+                _FLAG_LIST,
+                _weight(self._weight),
+                _varint(self._df),
+                _LENGTH_BYTES.pack(*self._length_bytes()),
+                _weight(self._maxweight),
+                _varint(self._minid),
+                _varint(self._maxid - self._minid),
+                _varint(self._offset),
+                _varint(self._length),
+            )
+        )
+
+    def _length_bytes(self) -> tuple[int, int]:
+        low = 0 if self._minlength is None else length_to_byte(self._minlength)
+        return low, length_to_byte(self._maxlength)
 
     @classmethod
     def from_bytes(cls, s):
+        flags = s[0]
+        if flags == COMPACT_ONE:
+            return cls._from_compact_one(s)
+        if flags == COMPACT_LIST:
+            return cls._from_compact_list(s)
         st = cls._struct
-        if s[0] != ONE_POSTING:
+        if flags != ONE_POSTING:
             terminfo = W3TermInfo.from_bytes(s)
             terminfo.__class__ = cls
             return terminfo
@@ -104,6 +126,95 @@ class NewsTermInfo(W3TermInfo):
         terminfo._offset = terminfo._length = None
         terminfo.set_inlined((docnum,), (weight,), (value,) if value else (None,))
         return terminfo
+
+    @classmethod
+    def _from_compact_one(cls, s):
+        docnum, at = _read_varint(s, 1)
+        weight, at = _read_weight(s, at)
+        low, high = _LENGTH_BYTES.unpack_from(s, at)
+        value = bytes(s[at + _LENGTH_BYTES.size :])
+        terminfo = cls()
+        terminfo._weight = terminfo._maxweight = weight
+        terminfo._df = 1
+        terminfo._minlength, terminfo._maxlength = byte_to_length(low), byte_to_length(high)
+        terminfo._minid = terminfo._maxid = docnum
+        terminfo.set_inlined((docnum,), (weight,), (value,) if value else (None,))
+        return terminfo
+
+    @classmethod
+    def _from_compact_list(cls, s):
+        terminfo = cls()
+        terminfo._weight, at = _read_weight(s, 1)
+        terminfo._df, at = _read_varint(s, at)
+        low, high = _LENGTH_BYTES.unpack_from(s, at)
+        terminfo._minlength, terminfo._maxlength = byte_to_length(low), byte_to_length(high)
+        terminfo._maxweight, at = _read_weight(s, at + _LENGTH_BYTES.size)
+        terminfo._minid, at = _read_varint(s, at)
+        span, at = _read_varint(s, at)
+        terminfo._maxid = terminfo._minid + span
+        terminfo._offset, at = _read_varint(s, at)
+        terminfo._length, at = _read_varint(s, at)
+        return terminfo
+
+
+_FLAG_ONE = bytes((COMPACT_ONE,))
+_FLAG_LIST = bytes((COMPACT_LIST,))
+_LENGTH_BYTES = struct.Struct("BB")  # the shortest and longest field, as length bytes
+_F32 = struct.Struct("<f")
+_SMALL = [bytes((n,)) for n in range(128)]
+
+
+def _varint(n: int) -> bytes:
+    """Return N (>= 0) as an unsigned LEB128 varint."""
+    if n < 128:
+        return _SMALL[n]
+    out = bytearray()
+    while n >= 128:
+        out.append(n & 127 | 128)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _read_varint(data, at: int) -> tuple[int, int]:
+    """Return the varint at AT in DATA and where it ends."""
+    n = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        n |= (byte & 127) << shift
+        if byte < 128:
+            return n, at
+        shift += 7
+
+
+def _weight(weight: float) -> bytes:
+    """Return WEIGHT as float32 keeps it: twice a whole number as a varint, else 1 + float32."""
+    packed = _F32.pack(weight)
+    kept = _F32.unpack(packed)[0]
+    if kept.is_integer() and 0 <= kept < 1 << 53:
+        return _varint(int(kept) << 1)
+    return _SMALL[1] + packed
+
+
+def _read_weight(data, at: int) -> tuple[float, int]:
+    tag, at = _read_varint(data, at)
+    if tag == 1:
+        return _F32.unpack_from(data, at)[0], at + _F32.size
+    return float(tag >> 1), at
+
+
+def doc_frequency(data, at: int = 0) -> int:
+    """Return the documents of the term info whose bytes start at AT in DATA (any flags)."""
+    flags = data[at]
+    if flags == COMPACT_ONE:
+        return 1
+    if flags == COMPACT_LIST:
+        return _read_varint(data, _read_weight(data, at + 1)[1])[0]
+    return _DOCS.unpack_from(data, at + 5)[0]
+
+
+_DOCS = struct.Struct("!I")  # W3: flags (B), weight (f), then documents (I)
 
 
 class NewsFieldCursor(W3FieldCursor):
@@ -136,3 +247,14 @@ class NewsTermsReader(W3TermsReader):
             return NewsTermInfo.from_bytes(self._tindex[key])
         except KeyError:
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+
+    def frequency(self, fieldname, tbytes):
+        return self._info_at(fieldname, tbytes).weight()
+
+    def doc_frequency(self, fieldname, tbytes):
+        datapos, datalen = self._range_for_key(fieldname, tbytes)
+        return doc_frequency(self._dbfile.get(datapos, min(datalen, 16)))
+
+    def _info_at(self, fieldname, tbytes) -> NewsTermInfo:
+        datapos, datalen = self._range_for_key(fieldname, tbytes)  # KeyError as Whoosh's
+        return NewsTermInfo.from_bytes(self._dbfile.get(datapos, datalen))

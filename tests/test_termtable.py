@@ -1,16 +1,20 @@
-"""The term table and term infos are written as Whoosh writes them, positions kept in Python."""
+"""The term table and term infos: read by Whoosh's reader, smaller than Whoosh's, positions kept
+in Python."""
 
 from __future__ import annotations
 
 import random
+import struct
 from array import array
 
+import pytest
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter, md5_hash
+from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter, _pointer, md5_hash
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from searchidx.terminfo import NewsTermInfo
-from searchidx.termtable import PositionFile, TermTableWriter, key_hash
+from searchidx.terminfo import COMPACT_LIST, COMPACT_ONE, NewsTermInfo, doc_frequency
+from searchidx.termtable import PositionFile, TermTableWriter, key_hash, slots_for
 
 
 def _items(count):
@@ -26,8 +30,7 @@ def test_key_hash_is_whooshs_md5_hash():
         assert key_hash(key) == md5_hash(key)
 
 
-def test_term_table_is_byte_for_byte_whooshs_and_reads_back(tmp_path):
-    items = _items(6000)  # past 64 KB: Whoosh widens its array of key positions
+def _write_both(tmp_path, items):
     store = FileStorage(str(tmp_path))
     ours = TermTableWriter(PositionFile(store.create_file("ours")))
     whooshs = OrderedHashWriter(store.create_file("whoosh"))
@@ -36,11 +39,44 @@ def test_term_table_is_byte_for_byte_whooshs_and_reads_back(tmp_path):
         for key, value in items:
             writer.add(key, value)
         writer.close()
-    data = (tmp_path / "ours").read_bytes()
-    assert data == (tmp_path / "whoosh").read_bytes() and len(data) > 65536
-    reader = OrderedHashReader(store.open_file("ours"), len(data))
-    assert [reader[k] for k, _ in items[::50]] == [v for _, v in items[::50]]
-    reader.close()
+    return store, (tmp_path / "ours").read_bytes(), (tmp_path / "whoosh").read_bytes()
+
+
+@pytest.mark.parametrize("count", [1, 3, 300, 6000])  # 6000: past 64 KB (a wider array)
+def test_term_table_is_read_by_whooshs_reader_with_smaller_hash_tables(tmp_path, count):
+    items = _items(count)
+    store, data, whoosh_data = _write_both(tmp_path, items)
+    ours = OrderedHashReader(store.open_file("ours"), len(data))
+    whooshs = OrderedHashReader(store.open_file("whoosh"), len(whoosh_data))
+    try:
+        # The records are Whoosh's bytes; only the hash tables after them are smaller.
+        assert ours.endofdata == whooshs.endofdata
+        assert data[: ours.endofdata] == whoosh_data[: whooshs.endofdata]
+        assert list(ours.items()) == list(whooshs.items()) == items
+        assert all(ours[key] == value for key, value in items)
+        # A missing key ends its search at an empty slot, in every table.
+        present = {key for key, _ in items}
+        missing = [key + b"~" for key, _ in items if key + b"~" not in present]
+        missing += [bytes([n]) * 13 for n in range(256)]
+        assert not any(key in ours for key in missing if key not in present)
+        assert [key for key, _ in ours.items_from(items[len(items) // 2][0])] == [
+            key for key, _ in items[len(items) // 2 :]
+        ]
+        slots = sum(numslots for _, numslots in ours.tables)
+        assert slots == sum(slots_for(len(bucket)) for bucket in _buckets(items))
+        assert len(whoosh_data) - len(data) == _pointer.size * (
+            sum(n for _, n in whooshs.tables) - slots
+        )
+    finally:
+        ours.close()
+        whooshs.close()
+
+
+def _buckets(items):
+    buckets = [[] for _ in range(256)]
+    for key, _ in items:
+        buckets[md5_hash(key) & 255].append(key)
+    return buckets
 
 
 def test_position_file_knows_where_it_is(tmp_path):
@@ -56,13 +92,85 @@ def test_position_file_knows_where_it_is(tmp_path):
     assert (tmp_path / "f").stat().st_size == f._pos
 
 
-def test_a_posting_lists_term_info_packs_as_w3s():
-    for minlength, minid in ((None, None), (3, 0), (70000, 12)):
+def _fields(info):
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # Whoosh's W3 reads a list's length back as a 1-tuple
+        length = length[0]
+    return (
+        info.weight(),
+        info.doc_frequency(),
+        info.min_length(),
+        info.max_length(),
+        info.max_weight(),
+        info.min_id(),
+        info.max_id(),
+        (offset, length) if not info.is_inlined() else info.inlined_postings(),
+    )
+
+
+_WEIGHTS = [1.0, 3.0, 12.5, 0.1, 2.0**24 + 1, 7e9, 0.0]  # whole, not, past float32's integers
+
+
+def test_a_posting_lists_compact_term_info_reads_back_as_w3s():
+    rng = random.Random(9)
+    for n in range(400):
         ours, w3 = NewsTermInfo(), W3TermInfo()
+        weight, maxweight = rng.choice(_WEIGHTS), rng.choice(_WEIGHTS)
+        minlength = rng.choice([None, 0, 1, 3, 200, 70000])
+        minid = rng.choice([0, 5, 200, 70000, 2**31])
         for info in (ours, w3):
-            info._weight, info._df, info._maxweight = 12.5, 4, 3.0
-            info._minlength, info._maxlength, info._minid, info._maxid = minlength, 200, minid, 99
-            info.set_extent(123456789012, 4096)
-        assert ours.to_bytes() == w3.to_bytes()
-        back = NewsTermInfo.from_bytes(ours.to_bytes())
-        assert back.extent()[0] == 123456789012 and back.doc_frequency() == 4
+            info._weight, info._df, info._maxweight = weight, rng.randint(2, 10**6), maxweight
+            info._minlength, info._maxlength = minlength, rng.choice([0, 5, 200, 10**6])
+            info._minid, info._maxid = minid, minid + rng.choice([1, 7, 10**6])
+            info.set_extent(rng.choice([0, 4, 123456789012]), rng.choice([20, 4096, 2**31 - 1]))
+        w3._df, w3._maxlength, w3._maxid = ours._df, ours._maxlength, ours._maxid
+        w3._offset, w3._length = ours._offset, ours._length
+        compact = ours.to_bytes()
+        assert compact[0] == COMPACT_LIST
+        assert _fields(NewsTermInfo.from_bytes(compact)) == _fields(
+            NewsTermInfo.from_bytes(w3.to_bytes())
+        ), n
+        assert doc_frequency(compact) == doc_frequency(w3.to_bytes()) == ours._df
+
+    # A typical list (whole weights, a few hundred documents): half W3's 35 bytes.
+    info = NewsTermInfo(weight=412.0, df=230, minlength=3, maxlength=900, maxweight=9.0)
+    info._minid, info._maxid = 1200, 20950
+    info.set_extent(1_300_000, 2100)
+    assert len(info.to_bytes()) <= 18
+
+
+def test_a_lone_postings_compact_term_info_holds_it():
+    rng = random.Random(3)
+    for n in range(400):
+        info = NewsTermInfo()
+        docnum, weight = rng.choice([0, 9, 300, 2**32 - 2]), rng.choice(_WEIGHTS)
+        value = rng.choice([b"", b"\x01", bytes(range(40))])
+        info._minlength = info._maxlength = rng.choice([0, 1, 9, 300, 10**6])
+        info._df, info._minid, info._maxid = 1, docnum, docnum
+        info._weight = info._maxweight = weight
+        info.hold(docnum, weight, value)
+        data = info.to_bytes()
+        assert data[0] == COMPACT_ONE and doc_frequency(data) == 1
+        back = NewsTermInfo.from_bytes(data)
+        kept = struct.unpack("<f", struct.pack("<f", weight))[0]  # float32, as a block keeps it
+        lengths = tuple(  # as a length byte keeps them
+            byte_to_length(length_to_byte(n)) for n in (info.min_length(), info.max_length())
+        )
+        assert _fields(back) == (
+            kept,
+            1,
+            *lengths,
+            kept,
+            docnum,
+            docnum,
+            ((docnum,), (kept,), (value or None,)),
+        ), n
+        # The W3-sized form (flags 2) that indexes written before hold reads the same.
+        old = (
+            W3TermInfo._struct.pack(2, kept, 1, *map(length_to_byte, lengths), kept, docnum, docnum)
+            + struct.pack("<If", docnum, kept)
+            + value
+        )
+        assert _fields(NewsTermInfo.from_bytes(old)) == _fields(back)
+        assert doc_frequency(old) == 1
+        assert len(data) <= len(old) - 18
