@@ -39,8 +39,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
-from itertools import compress, repeat
-from operator import is_
+from itertools import repeat
 from typing import NamedTuple
 
 import regex
@@ -242,7 +241,21 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_UNSEEN = object()
+class Memo(dict):
+    """A normaliser's cache: looking up a word not in it normalises the word (and keeps it).
+
+    A lookup of a word seen before stays in C, also inside ``map``, so a text's words are
+    looked up in one pass whether or not some are new.
+    """
+
+    __slots__ = ("_fill",)
+
+    def __init__(self, fill: Callable[[str], object]):
+        super().__init__()
+        self._fill = fill
+
+    def __missing__(self, surface: str):
+        return self._fill(surface)
 
 
 class _Normalizer:
@@ -252,13 +265,12 @@ class _Normalizer:
         self._key = key
         self._stem = None  # the stemmer (and NLTK) is loaded at the first unseen word
         self.knows_stems = False  # the table of known stems is in front (load_stemmer)
-        self.cache: dict[str, tuple[str, bool] | None] = {}
+        self.cache: dict[str, tuple[str, bool] | None] = Memo(self._normalise)
 
     def __call__(self, surface: str) -> tuple[str, bool] | None:
-        try:
-            return self.cache[surface]
-        except KeyError:
-            pass
+        return self.cache[surface]
+
+    def _normalise(self, surface: str) -> tuple[str, bool] | None:
         word = fold(surface)
         if not word or all(unicodedata.combining(c) for c in word):  # a lone mark
             entry = None
@@ -467,14 +479,13 @@ def tokens(text: str, norm: _Normalizer) -> Iterator[tuple[str, int, int, int, b
         yield from _close(compound, hyphens_only, pos, norm)[0]
 
 
-#: A connector between two word characters: where ``tokens`` makes a compound of more than
-#: one part (in text without bigram runs); the compound is the chain of words around it.
-_JOINER = regex.compile(rf"(?<=[^\W_])[{regex.escape(_CONNECTORS)}](?=[^\W_])")
+#: A chain of words joined by connectors: where ``tokens`` makes a compound of more than
+#: one part (in text without bigram runs).  A match starts at a word's start (the leftmost
+#: match) and takes every joined word after it.
 _CHAIN = regex.compile(rf"[^\W_]++(?:[{regex.escape(_CONNECTORS)}][^\W_]++)+")
-_WORD_BEFORE = regex.compile(r"[^\W_]+", flags=regex.REVERSE)
-#: The same two patterns for ASCII text, where the stdlib's engine finds the same matches
+#: The same patterns for ASCII text, where the stdlib's engine finds the same matches
 #: about twice as fast (letters and digits are [A-Za-z0-9] there for both).
-_ASCII_JOINER = re.compile(r"(?<=[A-Za-z0-9])[-/.](?=[A-Za-z0-9])")
+_ASCII_CHAIN = re.compile(r"[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -483,9 +494,9 @@ def index_columns(text: str, norm: _Normalizer) -> tuple[list, list, list, list]
 
     What the indexer needs of the tokens (no character offsets), made without a Python
     step per word where the text allows (a test holds them equal to ``tokens``): the
-    compounds (a few a text) are found around their connectors and analysed by ``tokens``;
-    the words between them are listed by a word pattern and looked up in the normaliser's
-    cache, both in C.  Text with bigram runs is analysed by ``tokens`` whole.
+    hyphenated compounds (a few a text) are analysed by ``tokens``; the words between them
+    are listed by a word pattern and looked up in the normaliser's cache, both in C.  Text
+    with bigram runs is analysed by ``tokens`` whole.
     """
     terms: list = []
     positions: list = []
@@ -498,34 +509,24 @@ def index_columns(text: str, norm: _Normalizer) -> tuple[list, list, list, list]
             stops.append(stop)
             joined.append(join)
         return terms, positions, stops, joined
-    get = norm.cache.get
-    lookup = norm.cache.__getitem__
+    lookup = norm.cache.__getitem__  # a new word is normalised on the way (Memo)
     ascii = text.isascii()
     find_words = (_ASCII_WORD if ascii else _PLAIN_WORD).findall
     pos = 0
-    done = 0  # text before this offset is analysed
-    spans = []
-    for match in (_ASCII_JOINER if ascii else _JOINER).finditer(text):
-        if match.start() < done:
-            continue  # inside the compound just found
-        start = _WORD_BEFORE.search(text, done, match.start()).start()
-        chain = _CHAIN.match(text, start)
-        spans.append((start, chain.end()))
-        done = chain.end()
+    # A chain joined by a dot or slash anywhere ("12.3", "N.Y.", "12.3-mln") gives its
+    # parts alone (``_close``: no joined form), as the words path gives them: only chains
+    # of hyphens alone go to the tokenizer.
+    spans = [
+        chain.span()
+        for chain in (_ASCII_CHAIN if ascii else _CHAIN).finditer(text)
+        if "." not in (found := chain.group()) and "/" not in found
+    ]
     spans.append((len(text), len(text)))
     done = 0
     for start, end in spans:
         words = find_words(text, done, start)
         if words:
-            try:
-                entries = list(map(lookup, words))
-            except KeyError:  # normalise the words not seen yet (once each), look up again
-                entries = list(map(get, words, repeat(_UNSEEN)))
-                for word in set(compress(words, map(is_, entries, repeat(_UNSEEN)))):
-                    norm(word)
-                entries = list(map(get, words, repeat(_UNSEEN)))
-                if _UNSEEN in entries:  # a normaliser whose cache was cleared meanwhile
-                    entries = [norm(w) if e is _UNSEEN else e for w, e in zip(words, entries)]
+            entries = list(map(lookup, words))
             if None in entries:
                 entries = [e for e in entries if e is not None]
             if entries:

@@ -20,6 +20,8 @@ is not even loaded.  On the BBC corpus that keeps a build from paying the model'
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from .analysis import DEFAULT_LANGUAGE, STOPWORDS
@@ -30,6 +32,7 @@ MIN_CONFIDENCE = 0.9  # the model's probability (normalised over its languages)
 ENGLISH_WORDS = 60  # first words checked against the English stopwords
 ENGLISH_SHARE = 0.15  # share of them that makes a text English without the model
 _WORD = regex.compile(r"[^\W\d_]+")
+_ASCII_WORD = re.compile(r"[A-Za-z]+")  # _WORD's matches in ASCII text
 # Whether a text has MIN_LETTERS letters: one match that stops at the last one needed.
 _ENOUGH_LETTERS = regex.compile(rf"(?:\P{{L}}*+\p{{L}}){{{MIN_LETTERS}}}")
 
@@ -52,7 +55,10 @@ def _model():
 def detect(text: str) -> str:
     """Return the ISO 639-1 code of the language TEXT is written in ("en" when unsure)."""
     sample = text[:SAMPLE_CHARS]
-    words = _WORD.findall(sample, concurrent=False)[:ENGLISH_WORDS]
+    if sample.isascii():  # the stdlib's engine: the same words, about 4x faster
+        words = _ASCII_WORD.findall(sample)[:ENGLISH_WORDS]
+    else:
+        words = _WORD.findall(sample, concurrent=False)[:ENGLISH_WORDS]
     if len(words) >= 8:
         stopwords = sum(map(STOPWORDS.__contains__, map(str.lower, words)))  # loops in C
         if stopwords >= ENGLISH_SHARE * len(words):

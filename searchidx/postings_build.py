@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from whoosh.formats import Existence
 
-from .analysis import NewsAnalyzer, _has_bigram_runs, index_columns, normalizer, untag
+from .analysis import Memo, NewsAnalyzer, _has_bigram_runs, index_columns, normalizer, untag
 from .lexicon import FIELD as WORDS_FIELD
 from .schema import CountedPositions
 
@@ -45,13 +45,12 @@ class _PairedNormalizer:
     def __init__(self, stem, plain):
         self._stem = stem
         self._plain = plain
-        self.cache: dict = {}
+        self.cache: dict = Memo(self._pair)
 
     def __call__(self, surface: str):
-        try:
-            return self.cache[surface]
-        except KeyError:
-            pass
+        return self.cache[surface]
+
+    def _pair(self, surface: str):
         entry = self._stem(surface)
         if entry is not None:
             folded = self._plain(surface)

@@ -41,7 +41,7 @@ class TokenBuffer:
 
     def __init__(self, positions: bool) -> None:
         self.positions = positions
-        self._numbers: dict[str, int] = {}  # term -> its number (kept across groupings)
+        self._numbers: dict[str, int] = _Numbers(self)  # term -> its number (kept across groupings)
         self._texts: list[bytes] = []  # a term number's UTF-8 bytes
         self._kind: type | None = None  # the terms' type: str (analysed text) or bytes
         self._clear()
@@ -71,13 +71,7 @@ class TokenBuffer:
                 ]
         before = len(self._texts)
         gathered = len(self._terms)
-        try:
-            self._terms.extend(map(self._numbers.__getitem__, terms))
-        except KeyError:  # new terms: number them (in any order: numbers are not kept)
-            del self._terms[gathered:]
-            for term in set(terms).difference(self._numbers):
-                self._number(term)
-            self._terms.extend(map(self._numbers.__getitem__, terms))
+        self._terms.extend(map(self._numbers.__getitem__, terms))  # new terms numbered on the way
         count = len(self._terms) - gathered
         if self.positions:
             self._poses.extend(positions)
@@ -85,15 +79,32 @@ class TokenBuffer:
         self._ends.append(len(self._terms))
         return TOKEN_BYTES * count + TERM_BYTES * (len(self._texts) - before)
 
-    def _number(self, term: str | bytes) -> None:
-        self._numbers[term] = len(self._texts)
+    def _number(self, term: str | bytes) -> int:
+        number = self._numbers[term] = len(self._texts)
         self._texts.append(term if self._kind is bytes else term.encode("utf-8"))
+        return number
 
     def grouped(self) -> GroupedTerms:
         """Return the postings of the tokens gathered so far, and start gathering anew."""
         grouped = GroupedTerms.of(self)
         self._clear()
         return grouped
+
+
+class _Numbers(dict):
+    """A buffer's term numbers: a term looked up for the first time gets the next number.
+
+    Terms seen before are looked up in C (``map``); only a new one costs a Python call.
+    """
+
+    __slots__ = ("_buffer",)
+
+    def __init__(self, buffer: TokenBuffer):
+        super().__init__()
+        self._buffer = buffer
+
+    def __missing__(self, term: str | bytes) -> int:
+        return self._buffer._number(term)
 
 
 _CHUNK = 1 << 20

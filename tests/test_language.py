@@ -24,6 +24,10 @@ EDGE_TEXTS = [
     "Der Bundestag hat am Donnerstag über den Haushalt des kommenden Jahres beraten.",
     "The the the the the the the the",
     "El gobierno anunció hoy nuevas medidas económicas para las regiones del sur.",
+    # ASCII text (found with the stdlib's engine): underscores, digits and punctuation
+    "".join(map(chr, range(32, 127))) * 3,
+    "it_is the_end of_the day and_the rest is at the top of_the list for_the most",
+    "A1b2c3 the of and to in is was 4for on at by with_ 5the",
 ]
 
 

@@ -130,6 +130,8 @@ TRICKY = [
     "",
     "...",
     "the-of and/or to.be",
+    "12.3-mln N.Y.-based x/y-z 3.5-fold a-b.c e-mail. 1,234.5-tonne a-1/b 7-a.",
+    "Z\u00fcrich-based e\u2010mail.x 4.5-fold Cafe\u0301.x-1",
 ]
 
 
@@ -144,6 +146,13 @@ def test_index_columns_equal_the_tokenizers_tokens(language):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab e-./\u2010\u2011_1\u0301\u00e9\n財政 ", max_size=60))
 def test_index_columns_equal_the_tokenizers_tokens_on_any_text(text):
+    norm = analysis.normalizer("porter")
+    assert analysis.index_columns(text, norm) == _columns(text, norm)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab e-./_19\n", max_size=60))  # ASCII text: the stdlib's patterns
+def test_index_columns_equal_the_tokenizers_tokens_on_any_ascii_text(text):
     norm = analysis.normalizer("porter")
     assert analysis.index_columns(text, norm) == _columns(text, norm)
 
