@@ -17,6 +17,7 @@ import pytest
 
 from searchidx import index_paths
 
+from .browser import arrive
 from .conftest import CORPORA, ROOT, SEED_ID, SEEDS
 from .helpers import serving
 
@@ -67,9 +68,7 @@ def _seed_link(page):
 
 
 def test_typing_troops_and_enter_shows_the_seed_marked(page):
-    page.goto("/")
-    # The box has the focus on arrival: type straight away.
-    assert page.evaluate("document.activeElement.id") == "q"
+    arrive(page, "/")  # the box has the focus on arrival: type straight away
     page.keyboard.type("troops")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search?q=troops")

@@ -6,10 +6,12 @@ Runs ``searchidx serve`` on the news desk of ``newsdesk.py`` and uses the fixtur
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import feedparser
 import pytest
 
-from .browser import served
+from .browser import arrive, served
 from .newsdesk import GAME_COPY_IDS, write_newsdesk
 
 
@@ -23,13 +25,30 @@ def _options(page):
     return page.locator("#q-suggestions [role=option]")
 
 
+def _wait_for_answer(page, typed: str) -> dict:
+    """Wait until the list offers the server's answer to TYPED; return that answer.
+
+    Until the ask of the last keystroke is answered, the list may offer the answer to a
+    shorter text, and that answer's replacement deselects what the arrow keys chose.  The
+    texts typed here have headlines, which no shorter text of theirs has (3 letters of the
+    last word are needed), so the lists cannot be mistaken for one another.
+    """
+    from playwright.sync_api import expect  # imported here: without it the module skips
+
+    answer = page.request.get(f"/api/suggest?q={quote(typed)}").json()
+    assert answer["headlines"], f"no headline for {typed!r}"
+    labels = [w["text"] for w in answer["words"]] + [h["title"] for h in answer["headlines"]]
+    expect(_options(page)).to_have_text(labels)
+    return answer
+
+
 def test_type_arrow_down_enter_searches_the_completion(page):
-    page.goto("/")
+    arrive(page, "/")
     box = page.locator("#q")
     assert box.get_attribute("role") == "combobox"
     assert box.get_attribute("aria-expanded") == "false"
     page.keyboard.type("ele")
-    page.wait_for_selector("#q-suggestions:not([hidden])")
+    _wait_for_answer(page, "ele")
     assert box.get_attribute("aria-expanded") == "true"
     assert _options(page).first.inner_text() == "election"
     page.keyboard.press("ArrowDown")
@@ -62,7 +81,7 @@ def test_an_empty_answer_does_not_cancel_the_next_keystrokes_ask(page):
     """
     held = []
     page.route("**/api/suggest?q=metal%20sl", lambda route: held.append(route))
-    page.goto("/")
+    arrive(page, "/")
     page.keyboard.type("metal sl")
     for _ in range(200):  # the ask for "metal sl" reaches the route, and waits there
         if held:
@@ -76,10 +95,9 @@ def test_an_empty_answer_does_not_cancel_the_next_keystrokes_ask(page):
 
 
 def test_a_headline_option_opens_the_article(page):
-    page.goto("/")
+    arrive(page, "/")
     page.keyboard.type("metal slu")
-    page.wait_for_selector("#q-suggestions .headline")
-    words = page.locator("#q-suggestions .word").count()
+    words = len(_wait_for_answer(page, "metal slu")["words"])
     for _ in range(words + 1):
         page.keyboard.press("ArrowDown")
     assert "Metal Slug" in page.locator("#q-suggestions [aria-selected=true]").inner_text()
