@@ -7,9 +7,9 @@ zlib stream, about 35 bytes for one posting — and points to it from the term i
 12 bytes more.  (Whoosh means to inline short lists into the term info, but its writer
 calls a method its term info does not have, so W3 indexes never do.)
 
-Here a term with one posting keeps it in its term info: the W3 term info's fixed fields
-(flags, weight, documents, lengths, max weight, min and max id: the readers of those
-fields by offset keep working), with flags = 2, then the document number (uint32), the
+Here a term with one posting keeps it in its term info.  In segments written before the
+compact form below, that is the W3 term info's fixed fields (flags, weight, documents,
+lengths, max weight, min and max id) with flags = 2, then the document number (uint32), the
 weight (float32) and the value's bytes.  Read back it is exactly the posting the list
 held: ``inlined_postings()`` gives ``((id,), (weight,), (value,))`` (value None for a
 format without values, as a posting list's matcher gives it).  Term infos with flags 0 or 1 (every segment written before) read
@@ -24,7 +24,9 @@ compact: flags 3 holds a lone posting as its document (varint), its weight, the 
 length bytes and the value; flags 4 a list's fields as varints (the last id as a
 difference) with its extent.  A weight is a varint of twice the number when it is whole
 (as float32 keeps it), else a 1 and the float32: the same value W3 would read back.  Term
-infos of any flags read back to the same fields (a test holds them equal to W3's).
+infos of any flags read back to the same fields (a test holds them equal to W3's), and
+``NewsTermsReader`` answers a term's weight and documents from any of them (Whoosh's own
+reader reads those at W3's fixed offsets).
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ ONE_POSTING = 2  # the flags byte of a term info holding its single posting
 COMPACT_ONE = 3  # ... of a compact term info holding its single posting
 COMPACT_LIST = 4  # ... of a compact term info of a posting list
 _POSTING = struct.Struct("<If")
-# W3's fixed fields, then a posting list's offset (int64) and length (int32), in one pack.
 
 
 class NewsTermInfo(W3TermInfo):
