@@ -64,6 +64,25 @@ class NewsTermInfo(W3TermInfo):
         self._length = None
         self._inlined = None
 
+    def add_block(self, block) -> None:
+        """Add a written block's figures, as W3's ``add_block`` does.
+
+        A block whose documents all have a zero-length field (a title of stopwords alone:
+        BM25 counts no stopword) has no shortest length (None).  W3's method compares that
+        None with the earlier blocks' length and fails; here such a block leaves the term's
+        shortest length as it is, as ``blockwriter`` does for a whole field.
+        """
+        self._weight += sum(block._weights)
+        self._df += len(block)
+        low = block.min_length()
+        if low is not None:
+            self._minlength = low if self._minlength is None else min(self._minlength, low)
+        self._maxlength = max(self._maxlength, block.max_length())
+        self._maxweight = max(self._maxweight, block.max_weight())
+        if self._minid is None:
+            self._minid = block.min_id()
+        self._maxid = block.max_id()
+
     def hold(self, docnum: int, weight: float, value: bytes) -> None:
         """Keep the term's single posting in this term info."""
         self._packed = _POSTING.pack(docnum, weight) + value

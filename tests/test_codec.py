@@ -244,3 +244,24 @@ def test_merging_runs_holds_one_term_a_run_not_the_runs(tmp_path):
     assert postings > 600 * 150
     # The runs hold several MB of postings; reading them back holds about one term each.
     assert peak < 2**20, peak
+
+
+@pytest.mark.parametrize("memory_mb", [128, 1])
+def test_a_term_whose_later_blocks_hold_only_zero_length_fields(tmp_path, memory_mb):
+    """A title of stopwords alone has length 0 (BM25 counts no stopword): a block of such
+    documents has no shortest length.  Whoosh's term info compared that None with the
+    earlier blocks' length and failed (Whoosh's own writer fails on these documents too);
+    it crashed a million-article build's worker."""
+    docs = [{"id": f"a{n}", "path": "/a", "title": "the quick fox", "body": "x"} for n in range(200)]
+    docs += [{"id": f"b{n}", "path": "/b", "title": "The", "body": "y"} for n in range(300)]
+    ours = _build(tmp_path / "ours", docs, memory_mb)
+    with ours.reader() as reader:
+        info = reader.term_info("title", b"the")
+        assert info.doc_frequency() == 500 and info.min_length() == 2
+        assert list(reader.postings("title", b"the").all_ids()) == list(range(500))
+        assert not reader.doc_field_length(450, "title")  # stopwords alone: length 0
+    with ours.writer(codec=NewsCodec()) as writer:  # Whoosh's merge writes term by term
+        writer.add_document(id="c", path="/c", title="The", body="z")
+        writer.optimize = True
+    with ours.reader() as reader:
+        assert reader.doc_frequency("title", b"the") == 501
