@@ -252,7 +252,9 @@ def test_a_term_whose_later_blocks_hold_only_zero_length_fields(tmp_path, memory
     documents has no shortest length.  Whoosh's term info compared that None with the
     earlier blocks' length and failed (Whoosh's own writer fails on these documents too);
     it crashed a million-article build's worker."""
-    docs = [{"id": f"a{n}", "path": "/a", "title": "the quick fox", "body": "x"} for n in range(200)]
+    docs = [
+        {"id": f"a{n}", "path": "/a", "title": "the quick fox", "body": "x"} for n in range(200)
+    ]
     docs += [{"id": f"b{n}", "path": "/b", "title": "The", "body": "y"} for n in range(300)]
     ours = _build(tmp_path / "ours", docs, memory_mb)
     with ours.reader() as reader:
