@@ -363,22 +363,24 @@ def bench_corpus(name: str, docs: list[dict], args, queries) -> dict:
 
     sidx: dict = {}
     db = work / "fts5.db"
-    builds: dict[str, list[dict]] = {}
+    outputs = {f"build_j{jobs}": work / f"searchidx-j{jobs}" for jobs in args.jobs}
+    outputs["fts5"] = db
+    builds: dict[str, list[dict]] = {key: [] for key in outputs}
     for r in range(args.build_rounds):  # the engines in turn, so load hits both alike
         for jobs in args.jobs:
             print(f"  searchidx build --jobs {jobs} (round {r + 1}) ...", flush=True)
-            m = sidx_index(work / f"searchidx-j{jobs}", inputs, jobs, rebuild=True)
-            builds.setdefault(f"build_j{jobs}", []).append(m)
+            key = f"build_j{jobs}"
+            builds[key].append(sidx_index(outputs[key], inputs, jobs, rebuild=True))
         print(f"  fts5 build (round {r + 1}) ...", flush=True)
         if db.exists():
             db.unlink()
-        builds.setdefault("fts5", []).append(fts5_index(db, inputs, "build"))
+        builds["fts5"].append(fts5_index(db, inputs, "build"))
     for key, runs in builds.items():
         m = median_run(runs)
         m.update(
             docs_per_s=n / m["seconds"],
             mb_per_s=mb / m["seconds"],
-            index_mb=dir_size(db if key == "fts5" else work / f"searchidx-{key[6:]}") / 1e6,
+            index_mb=dir_size(outputs[key]) / 1e6,
         )
         if key == "fts5":
             f5: dict = {"build": m}

@@ -44,9 +44,10 @@ _POSTING = struct.Struct("<If")
 
 
 class NewsTermInfo(W3TermInfo):
-    """W3's term info, able to hold a single posting (flags = ``ONE_POSTING``)."""
+    """W3's term info, able to hold a single posting (flags ``COMPACT_ONE``, or
+    ``ONE_POSTING`` in segments written before)."""
 
-    _packed: bytes | None = None
+    _held: tuple[int, float, bytes] | None = None  # a lone posting: document, weight, value
 
     def __init__(self, *args, **kwargs):
         if args or kwargs:
@@ -85,26 +86,26 @@ class NewsTermInfo(W3TermInfo):
 
     def hold(self, docnum: int, weight: float, value: bytes) -> None:
         """Keep the term's single posting in this term info."""
-        self._packed = _POSTING.pack(docnum, weight) + value
-        weight = _POSTING.unpack_from(self._packed)[1]  # as float32, as a list's block keeps it
+        weight = _F32.unpack(_F32.pack(weight))[0]  # as float32, as a list's block keeps it
+        self._held = (docnum, weight, value)
         self.set_inlined((docnum,), (weight,), (value,) if value else (None,))
 
     def to_bytes(self) -> bytes:
-        if self._packed is not None:
+        if self._held is not None:
             return self._compact_one()
         if self._inlined is None and self._offset is not None and self._minid is not None:
             return self._compact_list()
         return super().to_bytes()
 
     def _compact_one(self) -> bytes:
-        docnum, weight = _POSTING.unpack_from(self._packed)
+        docnum, weight, value = self._held
         return b"".join(
             (
                 _FLAG_ONE,
                 _varint(docnum),
                 _weight(weight),
                 _LENGTH_BYTES.pack(*self._length_bytes()),
-                self._packed[_POSTING.size :],
+                value,
             )
         )
 

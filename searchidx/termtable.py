@@ -12,9 +12,9 @@ and Whoosh makes twice the slots of the keys, so a term cost 24 bytes of slots: 
 its key and compact term info together (``terminfo.py``).  Here a table has a quarter more
 slots than keys (and one empty, where a search for a missing key stops).  Whoosh's reader
 takes any number of slots (each table's is in the directory), so the file is still one
-Whoosh reads; a lookup probes about 3 slots for a key found and 13 for one missing (Whoosh:
-1.5 and 2.5), each a few hundred nanoseconds, a few times a query.  The postings file is
-written exactly as Whoosh's writer writes it.
+Whoosh reads.  Lookups probe more slots: through Whoosh's reader, on 80,000 keys, 16.4 us
+for a key found and 18.8 for one missing (Whoosh's tables: 13.6 and 10.1), a few lookups a
+query.  The postings file is written exactly as Whoosh's writer writes it.
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ def test_index_written_before_opens_searches_and_takes_new_documents(tmp_path, m
     with storage.open_index(tmp_path / "old").reader() as reader:
         leaf = next(iter(reader.leaf_readers()))[0]
         infos = [info for _term, info in leaf._terms.items()]
-        assert not any(isinstance(i, NewsTermInfo) and i._packed for i in infos)
+        assert not any(isinstance(i, NewsTermInfo) and i._held for i in infos)
         assert all(not i.is_inlined() for i in infos)
         assert postings._packed_positions(leaf, "body", b"gener") is None  # old blocks
     index_paths(tmp_path / "new", [docs])
