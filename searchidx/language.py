@@ -42,9 +42,9 @@ _identifier = None
 def _model():
     global _identifier
     if _identifier is None:
-        from py3langid.langid import _load_identifier
+        from .langmodel import Identifier
 
-        identifier = _load_identifier(norm_probs=True)
+        identifier = Identifier.load()
         # The model also knows 3-letter dialects and varieties (wuu, ary, ext, ...) that
         # split the probability of their main language: keep the ISO 639-1 languages.
         identifier.set_languages([code for code in identifier.labels if len(code) == 2])

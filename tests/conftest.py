@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,17 @@ SEED_ID = "seeds/000_a20da12f17ca7dba.txt"
 CORPORA = Path(os.environ.get("SEARCHIDX_CORPORA") or ROOT.parent / "shared" / "corpora")
 # The browser tests' fixtures (browser, page): see tests/browser.py.
 pytest_plugins = ["tests.browser"]
+
+
+@cache
+def plain_langid():
+    """py3langid's identifier as shipped (its own walk), limited to the languages
+    ``searchidx.language`` keeps: the reference for language detection."""
+    from py3langid.langid import _load_identifier
+
+    identifier = _load_identifier(norm_probs=True)
+    identifier.set_languages([code for code in identifier.labels if len(code) == 2])
+    return identifier
 
 
 def corpus(name: str) -> Path:

@@ -8,7 +8,7 @@ import regex
 from searchidx import language
 from searchidx.analysis import DEFAULT_LANGUAGE, STOPWORDS
 
-from .conftest import corpus
+from .conftest import corpus, plain_langid
 
 EDGE_TEXTS = [
     "",
@@ -40,7 +40,7 @@ def reference(text: str) -> str:
     letters = len(regex.findall(r"\p{L}", sample))
     if letters < language.MIN_LETTERS and not any(ord(c) > 0x2E80 for c in sample):
         return DEFAULT_LANGUAGE
-    code, confidence = language._model().classify(sample)
+    code, confidence = plain_langid().classify(sample)
     return code if confidence >= language.MIN_CONFIDENCE else DEFAULT_LANGUAGE
 
 
