@@ -66,6 +66,12 @@ class Hit:
     #: The other matching copies of the same story (searchidx.collapse), when collapsed.
     copies: list[Copy] = field(default_factory=list)
     copy_count: int = 0  # all of them (``copies`` lists the first collapse.MAX_LISTED)
+
+    @property
+    def unlisted_copies(self) -> int:
+        """Return how many of the other copies ``copies`` leaves out."""
+        return self.copy_count - len(self.copies)
+
     language: str = ""
 
     def to_dict(self) -> dict:

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from searchidx import Engine, duplicates, index_paths, timeline
+from searchidx import Engine, collapse, duplicates, index_paths, timeline
 from searchidx.cli import cli
 from searchidx.cli.render import histogram
 
 from .archive_corpus import DATED, MATCHES, STORIES, article, prose, write_archive
+from .conftest import close_app, make_app
 from .helpers import run_cli
 
 
@@ -138,6 +139,40 @@ def test_pages_of_stories_are_complete_and_disjoint(tmp_path, facets, sort):
     ids = [h.id for h in first.hits + second.hits]
     assert len(set(ids)) == 13
     assert sum(h.copy_count for h in first.hits) == 5
+
+
+def test_a_story_names_its_first_copies_and_counts_the_rest(tmp_path, runner):
+    """Each copy named costs a stored-fields read: a hit names MAX_LISTED and counts all."""
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    story = prose(77, 80)
+    copies = collapse.MAX_LISTED + 3
+    for n in range(copies + 1):
+        (folder / f"wire-{n:02}.txt").write_text(
+            article("Wire story", f"2022-02-{n + 1:02}", f"Wirestory {story}")
+        )
+    index_paths(tmp_path / "index", [folder])
+    with Engine(tmp_path / "index") as engine:
+        (hit,) = engine.search("wirestory").hits
+        every = engine.search("wirestory", collapse=False)
+    assert hit.copy_count == copies and len(hit.copies) == collapse.MAX_LISTED
+    assert hit.unlisted_copies == 3
+    assert every.total == copies + 1
+    assert hit.to_dict()["copy_count"] == copies
+    assert len(hit.to_dict()["other_copies"]) == collapse.MAX_LISTED
+    base = ["query", "wirestory", "--index", str(tmp_path / "index"), "--all-copies"]
+    out = runner.invoke(cli, base)
+    assert out.exit_code == 0, out.output
+    assert out.output.count("     - Wire story · 2022-02-") == collapse.MAX_LISTED
+    assert "     - and 3 more (--no-collapse shows every copy)" in out.output
+    app = make_app(tmp_path / "index")
+    try:
+        page = app.test_client().get("/search?q=wirestory").get_data(as_text=True)
+    finally:
+        close_app(app)
+    assert f"{copies} more copies" in page
+    assert page.count('<span class="id">wire-') + page.count("/wire-") >= collapse.MAX_LISTED
+    assert 'class="more">and 3 more (<a href="/search?q=wirestory&amp;collapse=0">' in page
 
 
 def test_a_new_copy_joins_its_story_and_deleting_the_best_keeps_the_group(archive):

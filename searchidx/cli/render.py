@@ -87,6 +87,8 @@ def _print_copies(hit, all_copies: bool) -> None:
     for copy in hit.copies:
         when = copy.date.strftime("%Y-%m-%d") if copy.date else None
         click.echo("     - " + " · ".join(m for m in (copy.title, when, copy.source, copy.id) if m))
+    if hit.unlisted_copies:
+        click.echo(f"     - and {hit.unlisted_copies} more (--no-collapse shows every copy)")
 
 
 def _print_facets(result) -> None:
