@@ -8,8 +8,10 @@ DEPTH bytes read (the longest of their endings that begins a known n-gram), so e
 position's state can be found at once: start all positions at the first state and feed each
 the DEPTH bytes that end at it, one vectorised step a byte.
 
-The n-grams found are handed to py3langid's own scoring with their counts, in the order its
-walk finds them (first occurrence), so its floating-point sums are the same.  DEPTH is the
+The n-grams found are scored as py3langid scores them (``_sparse_score``: the log counts times
+the model's rows), in the order its walk finds them (first occurrence), with the rows made
+float32 before the product rather than inside it (numpy's mixed-type product does not use
+BLAS): the same numbers, exactly, in a fifth of the time.  DEPTH is the
 automaton's deepest state's distance from the start, found when the model loads.  A model
 whose automaton this walk does not reproduce on a check text (another py3langid's) is walked
 the plain way: ``Identifier.fast`` says which.  Tests compare both walks on real text in
