@@ -66,13 +66,12 @@ class Hit:
     #: The other matching copies of the same story (searchidx.collapse), when collapsed.
     copies: list[Copy] = field(default_factory=list)
     copy_count: int = 0  # all of them (``copies`` lists the first collapse.MAX_LISTED)
+    language: str = ""
 
     @property
     def unlisted_copies(self) -> int:
         """Return how many of the other copies ``copies`` leaves out."""
         return self.copy_count - len(self.copies)
-
-    language: str = ""
 
     def to_dict(self) -> dict:
         """Return the JSON form of the hit (the schema documented in README.md)."""

@@ -45,7 +45,7 @@ from .ingest import (
     is_streamed,
     iter_documents,
 )
-from .language import detect
+from .language import detect, model_settled
 from .seenids import SeenIds
 
 _SEP = "\x1f"
@@ -120,6 +120,11 @@ class _Run:
     names: set[str]  # the index schema's field names
     seen_ids: SeenIds = field(default_factory=SeenIds)  # document id -> where first seen
     stories: StoryFinder | None = None  # groups copies of one story (None: an older schema)
+    # With --jobs, documents whose language needs the model wait here while it loads in the
+    # background (language.detect(wait=False)), so that the workers start at once: the
+    # order documents reach the workers in is theirs to decide anyway.
+    defer: bool = False
+    deferred: list[tuple[Document, str, dict, Callable]] = field(default_factory=list)
     progress: Progress = field(default_factory=Progress)
     on_progress: Callable[[Progress], None] | None = None
 
@@ -138,9 +143,14 @@ def recorded_files(reader) -> dict[str, _FileState]:
     return recorded
 
 
-def _fields(doc: Document, fileinfo: str, schema_names: set[str]) -> dict:
-    body = f"{doc.title}\n\n{doc.body}" if doc.title else doc.body
-    language = doc.language or detect(body)
+def _article(doc: Document) -> str:
+    """Return the text a document's language is told from and its body indexed as."""
+    return f"{doc.title}\n\n{doc.body}" if doc.title else doc.body
+
+
+def _fields(doc: Document, fileinfo: str, schema_names: set[str], language: str = "") -> dict:
+    body = _article(doc)
+    language = language or doc.language or detect(body)
     fields = {
         "id": doc.id,
         "path": doc.path,
@@ -244,6 +254,7 @@ def index_paths(
             rebuild=rebuild,
             names=set(writer.schema.names()),
             on_progress=on_progress,
+            defer=jobs > 1,
         )
         if STORY_FIELD in run.names:
             run.stories = StoryFinder(None if rebuild else writer.reader())
@@ -258,6 +269,7 @@ def index_paths(
             if on_progress:
                 run.progress.files_done = done
                 on_progress(run.progress)
+        _add_deferred(run)
         if not rebuild:
             gone = run.recorded.keys() - seen_paths
             if changed is not None:
@@ -311,6 +323,16 @@ def _tell(stream) -> int:
         return stream.tell()
     except (OSError, ValueError):  # closed by the reader at its end
         return 0
+
+
+_MAX_DEFERRED = 5000  # documents kept waiting for the language model at most
+
+
+def _add_deferred(run: _Run) -> None:
+    """Add the documents that waited for the language model (loaded by now, or waited for)."""
+    for item, term, story, add in run.deferred:
+        add(**_fields(item, term, run.names) | story)
+    run.deferred.clear()
 
 
 def _index_file(run: _Run, source: SourceFile) -> None:
@@ -370,10 +392,17 @@ def _index_file(run: _Run, source: SourceFile) -> None:
                     reason = f"duplicate id {item.id!r} (first at {first})"
                     summary.skipped.append(Skipped(where, reason))
                     continue
-                fields = _fields(item, term, run.names)
+                # Copies are found in reading order, whether or not the document waits.
+                story = {}
                 if run.stories is not None:
-                    fields.update(run.stories.fields(item.id, item.title, item.body))
-                add(**fields)
+                    story = run.stories.fields(item.id, item.title, item.body)
+                language = item.language or detect(_article(item), wait=not run.defer)
+                if language is None:
+                    run.deferred.append((item, term, story, add))
+                else:
+                    add(**_fields(item, term, run.names, language) | story)
+                if run.deferred and (model_settled() or len(run.deferred) >= _MAX_DEFERRED):
+                    _add_deferred(run)
                 written += 1
                 progress.records += 1
                 if stream is not None and run.on_progress and not written % _PROGRESS_EVERY:

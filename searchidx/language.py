@@ -20,7 +20,9 @@ is not even loaded.  On the BBC corpus that keeps a build from paying the model'
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 
 import regex
 
@@ -37,23 +39,60 @@ _ASCII_WORD = re.compile(r"[A-Za-z]+")  # _WORD's matches in ASCII text
 _ENOUGH_LETTERS = regex.compile(rf"(?:\P{{L}}*+\p{{L}}){{{MIN_LETTERS}}}")
 
 _identifier = None
+_lock = threading.Lock()  # held while the model loads
+_loader: threading.Thread | None = None  # loading the model in the background, if started
 
 
 def _model():
     global _identifier
     if _identifier is None:
-        from .langmodel import Identifier
+        with _lock:
+            if _identifier is None:
+                from .langmodel import Identifier
 
-        identifier = Identifier.load()
-        # The model also knows 3-letter dialects and varieties (wuu, ary, ext, ...) that
-        # split the probability of their main language: keep the ISO 639-1 languages.
-        identifier.set_languages([code for code in identifier.labels if len(code) == 2])
-        _identifier = identifier
+                identifier = Identifier.load()
+                # The model also knows 3-letter dialects and varieties (wuu, ary, ext, ...)
+                # that split the probability of their main language: keep ISO 639-1's.
+                identifier.set_languages([code for code in identifier.labels if len(code) == 2])
+                _identifier = identifier
     return _identifier
 
 
-def detect(text: str) -> str:
-    """Return the ISO 639-1 code of the language TEXT is written in ("en" when unsure)."""
+def load_in_background() -> None:
+    """Start loading the model in a thread of its own, unless it is loaded or loading.
+
+    Most of the load (about half a second) is LZMA decompression, which releases the GIL:
+    the caller goes on meanwhile, on another core.  ``detect(text, wait=False)`` starts it.
+    """
+    global _loader
+    if _identifier is None and _loader is None:
+        from . import langmodel  # noqa: F401 - imported here: the thread then imports nothing
+
+        _loader = threading.Thread(target=_model, name="searchidx-language-model", daemon=True)
+        _loader.start()
+
+
+def model_settled() -> bool:
+    """Return whether the model is loaded, or its background load has ended (failed)."""
+    return _identifier is not None or (_loader is not None and not _loader.is_alive())
+
+
+def _forget_the_loader() -> None:
+    """In a forked child: the loading thread is not there, and neither is whoever held the lock."""
+    global _lock, _loader
+    _lock = threading.Lock()
+    _loader = None
+
+
+os.register_at_fork(after_in_child=_forget_the_loader)
+
+
+def detect(text: str, *, wait: bool = True) -> str | None:
+    """Return the ISO 639-1 code of the language TEXT is written in ("en" when unsure).
+
+    With WAIT false, return None instead when the answer needs the model and it is still
+    loading (the load is started in the background if it was not).
+    """
     sample = text[:SAMPLE_CHARS]
     if sample.isascii():  # the stdlib's engine: the same words, about twice as fast
         words = _ASCII_WORD.findall(sample)[:ENGLISH_WORDS]
@@ -66,6 +105,9 @@ def detect(text: str) -> str:
     enough_letters = _ENOUGH_LETTERS.match(sample, concurrent=False)
     if not enough_letters and not any(ord(c) > 0x2E80 for c in sample):
         return DEFAULT_LANGUAGE
+    if not wait and not model_settled():
+        load_in_background()
+        return None
     language, confidence = _model().classify(sample)
     return language if confidence >= MIN_CONFIDENCE else DEFAULT_LANGUAGE
 

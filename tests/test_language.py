@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import regex
 
-from searchidx import language
+from searchidx import index_paths, indexer, language, storage
 from searchidx.analysis import DEFAULT_LANGUAGE, STOPWORDS
 
 from .conftest import corpus, plain_langid
@@ -55,3 +57,58 @@ def test_detect_follows_the_definition_on_real_pages():
     found = [language.detect(t) for t in texts]
     assert found == [reference(t) for t in texts]
     assert {"ar", "ja", "zh", "es", "th"} <= set(found)  # the model was asked, not skipped
+
+
+# -- the model loaded in the background (indexing with --jobs) ---------------------------
+
+GERMAN = EDGE_TEXTS[10]
+ENGLISH = "The government said on Thursday that the plan would be put to a vote in the spring."
+
+
+@pytest.fixture
+def unloaded(monkeypatch):
+    """language's module state as in a new process: no model, no loader."""
+    monkeypatch.setattr(language, "_identifier", None)
+    monkeypatch.setattr(language, "_loader", None)
+    monkeypatch.setattr(language, "_lock", threading.Lock())
+
+
+def test_detect_without_waiting_loads_the_model_in_the_background(unloaded):
+    assert language.detect(ENGLISH, wait=False) == "en"  # the cheap check: no model
+    assert language._loader is None
+    assert language.detect(GERMAN, wait=False) is None
+    loader = language._loader
+    assert loader is not None and loader.name == "searchidx-language-model"
+    loader.join(60)
+    assert language.model_settled()
+    assert language.detect(GERMAN, wait=False) == language.detect(GERMAN) == "de"
+
+
+def test_parallel_indexing_tells_the_same_languages_and_copies_while_the_model_loads(
+    tmp_path, unloaded, monkeypatch
+):
+    """With --jobs, documents that need the model wait for it: none lost, none told apart."""
+    pages = corpus("newspaper-pages") / "text"
+    waited = []
+    add_deferred = indexer._add_deferred
+
+    def counting(run):
+        waited.append(len(run.deferred))
+        add_deferred(run)
+
+    monkeypatch.setattr(indexer, "_add_deferred", counting)
+    two = index_paths(tmp_path / "two", [pages], jobs=2)
+    assert sum(waited) > 0  # some documents did wait for the model
+    one = index_paths(tmp_path / "one", [pages], jobs=1)
+    assert two.documents == one.documents > 150
+    found = {}
+    for name in ("one", "two"):
+        with storage.open_index(tmp_path / name).searcher() as searcher:
+            stories = searcher.reader().column_reader("story")
+            found[name] = sorted(
+                (fields["id"], fields["language"], stories[docnum])
+                for docnum, fields in searcher.iter_docs()
+            )
+    assert len(found["one"]) == one.documents
+    assert found["one"] == found["two"]
+    assert {"de", "es", "ja", "zh", "ar"} & {language for _, language, _ in found["two"]}
