@@ -26,7 +26,9 @@ from .render import print_related, print_results, print_timeline, write_export
 @click.option("--from", "date_from", metavar="DATE", help="Only results dated on or after DATE.")
 @click.option("--to", "date_to", metavar="DATE", help="Only results dated on or before DATE.")
 @click.option("--timeline", "show_timeline", is_flag=True, help="Also print matches per period.")
-@click.option("--all-copies", is_flag=True, help="List the copies of each story shown (the first 5).")
+@click.option(
+    "--all-copies", is_flag=True, help="List the copies of each story shown (the first 5)."
+)
 @click.option("--no-collapse", is_flag=True, help="Show every copy of a story as a result.")
 @click.option("--language", metavar="CODE", help="Only results in this language (as de).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (see README).")
