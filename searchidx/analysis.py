@@ -245,17 +245,22 @@ class Memo(dict):
     """A normaliser's cache: looking up a word not in it normalises the word (and keeps it).
 
     A lookup of a word seen before stays in C, also inside ``map``, so a text's words are
-    looked up in one pass whether or not some are new.
+    looked up in one pass whether or not some are new.  At LIMIT words it starts over.
     """
 
-    __slots__ = ("_fill",)
+    __slots__ = ("_fill", "_limit")
 
-    def __init__(self, fill: Callable[[str], object]):
+    def __init__(self, fill: Callable[[str], object], limit: int = _CACHE_LIMIT):
         super().__init__()
         self._fill = fill
+        self._limit = limit
 
     def __missing__(self, surface: str):
-        return self._fill(surface)
+        entry = self._fill(surface)
+        if len(self) >= self._limit:
+            self.clear()
+        self[surface] = entry
+        return entry
 
 
 class _Normalizer:
@@ -286,9 +291,6 @@ class _Normalizer:
             else:
                 term = self._stem(word) or word
             entry = (term, word in STOPWORDS)
-        if len(self.cache) >= _CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[surface] = entry
         return entry
 
 

@@ -163,7 +163,7 @@ def _fields(doc: Document, fileinfo: str, schema_names: set[str], language: str 
         # article (see ranking.py); the stored body stays the article text alone.
         "body": tag(body, language),
         "_stored_body": doc.body,
-        "words": f"{doc.title}\n\n{doc.body}" if doc.title else doc.body,
+        "words": body,
         "language": language,
         "source": doc.source,
         "url": doc.url,

@@ -45,7 +45,7 @@ class _PairedNormalizer:
     def __init__(self, stem, plain):
         self._stem = stem
         self._plain = plain
-        self.cache: dict = Memo(self._pair)
+        self.cache: dict = Memo(self._pair, limit=200_000)  # as the normalisers' own
 
     def __call__(self, surface: str):
         return self.cache[surface]
@@ -55,9 +55,6 @@ class _PairedNormalizer:
         if entry is not None:
             folded = self._plain(surface)
             entry = ((entry[0], folded[0]), entry[1])
-        if len(self.cache) >= 200_000:  # bounded as the normalisers' own caches are
-            self.cache.clear()
-        self.cache[surface] = entry
         return entry
 
 

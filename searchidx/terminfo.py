@@ -182,6 +182,7 @@ _FLAG_ONE = bytes((COMPACT_ONE,))
 _FLAG_LIST = bytes((COMPACT_LIST,))
 _LENGTH_BYTES = struct.Struct("BB")  # the shortest and longest field, as length bytes
 _F32 = struct.Struct("<f")
+_DOCS = struct.Struct("!I")  # W3: flags (B), weight (f), then documents (I)
 _SMALL = [bytes((n,)) for n in range(128)]
 
 
@@ -233,9 +234,6 @@ def doc_frequency(data, at: int = 0) -> int:
     if flags == COMPACT_LIST:
         return _read_varint(data, _read_weight(data, at + 1)[1])[0]
     return _DOCS.unpack_from(data, at + 5)[0]
-
-
-_DOCS = struct.Struct("!I")  # W3: flags (B), weight (f), then documents (I)
 
 
 class NewsFieldCursor(W3FieldCursor):

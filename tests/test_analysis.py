@@ -6,6 +6,7 @@ import pytest
 
 from searchidx.analysis import (
     STOPWORDS,
+    Memo,
     NewsAnalyzer,
     fold,
     stem_prefix,
@@ -121,3 +122,11 @@ def test_fast_tokens_equal_the_grouped_analysis():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         grouped = [tuple(piece) for group in groups(text, norm) for piece in group]
         assert list(tokens(text, norm)) == grouped, text
+
+
+def test_memo_normalises_each_new_word_once_and_starts_over_at_its_limit():
+    calls = []
+    memo = Memo(lambda word: calls.append(word) or word.upper(), limit=3)
+    assert list(map(memo.__getitem__, ["a", "b", "a", "c"])) == ["A", "B", "A", "C"]
+    assert calls == ["a", "b", "c"] and len(memo) == 3
+    assert memo["d"] == "D" and dict(memo) == {"d": "D"}  # full: started over
