@@ -55,6 +55,7 @@ from .postingpool import TermPostings
 from .terminfo import NewsTermInfo, NewsTermsReader
 from .termtable import PositionFile, TermTableWriter
 from .tokenbuffer import GroupedTerms
+from .tokenruns import MergedField
 
 # count, last id, max weight, compression level, min and max length bytes
 _HEADER = BLOCK_HEADER = struct.Struct("<IIfBBB")
@@ -623,8 +624,10 @@ class NewsFieldWriter(W3FieldWriter):
             keep_values = fieldobj.format.fixed_value_size() != 0
             packs = poscodec.applies(fieldobj.format)
             terms = items.by_field[fieldname]
-            if isinstance(terms, GroupedTerms) and (packs or not keep_values):
-                blockwriter.write_field(self, terms, lens, keep_values)
+            if isinstance(terms, GroupedTerms | MergedField) and (packs or not keep_values):
+                chunks = terms.chunks() if isinstance(terms, MergedField) else [terms]
+                for chunk in chunks:
+                    blockwriter.write_field(self, chunk, lens, keep_values)
                 self.finish_field()
                 continue
             for btext in texts:

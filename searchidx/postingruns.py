@@ -12,6 +12,10 @@ tuple per posting: the build slowed down by about a third once a worker had gath
 first ``writer_memory_mb`` of postings (a few thousand news articles), and Whoosh's pool
 holds more memory than it counts.  Now the memory of a worker's postings stays under the
 limit for any number of documents and the per-document cost does not change with it.
+
+A field gathered as tokens (``tokenbuffer``: nearly all of a news segment's postings) is
+written and merged as flat arrays instead (``tokenruns``), a chunk of terms at a time; the
+records above are left for the few postings gathered per term.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from itertools import accumulate
 
 import numpy as np
 
-from . import poscodec
+from . import poscodec, tokenruns
 from .poscodec import Packed
 from .postingpool import TermPostings
+from .tokenbuffer import TOKEN_BYTES, GroupedTerms
 
 _PICKLE = 5
 
@@ -40,26 +45,43 @@ def _run_terms(fields: dict) -> Iterator[tuple]:
 
 
 class PostingRuns:
-    """The runs one pool wrote, as temporary files of its writer's temp storage."""
+    """The runs one pool wrote, as temporary files of its writer's temp storage.
+
+    A run file holds the arrays of its token fields (``tokenruns``), then the records of
+    its other fields (pickled, one a term, from ``records_at``).
+    """
 
     def __init__(self, pool):
-        self._pool = pool  # a whoosh PostingPool: _new_run, _open_run, _remove_run
+        self._pool = pool  # a whoosh PostingPool: _new_run, _open_run, _remove_run, limit
         self.paths: list[str] = []
         self.fieldnames: set[str] = set()  # fields with at least one term in a run
+        self._records_at: list[int] = []  # per run: where its records start
+        self._arrays: list[dict] = []  # per run: field -> its arrays' directory
+        self._record_fields: set[str] = set()  # fields written as records (kept so)
 
     def dump(self, fields: dict) -> None:
         """Write FIELDS (fieldname -> btext -> a pool entry) as one sorted run."""
+        arrays = {
+            name: terms
+            for name, terms in fields.items()
+            if isinstance(terms, GroupedTerms) and len(terms) and name not in self._record_fields
+        }
+        records = {name: terms for name, terms in fields.items() if name not in arrays}
         path, f = self._pool._new_run()
         try:
-            for record in _run_terms(fields):
+            self._arrays.append({name: tokenruns.write(f, arrays[name]) for name in sorted(arrays)})
+            self._records_at.append(f.tell())
+            for record in _run_terms(records):
                 pickle.dump(record, f, _PICKLE)
         finally:
             f.close()
         self.paths.append(path)
+        self._record_fields.update(name for name, terms in records.items() if terms)
         self.fieldnames.update(name for name, terms in fields.items() if terms)
 
-    def _read(self, path: str) -> Iterator[tuple]:
+    def _read(self, path: str, at: int) -> Iterator[tuple]:
         with self._pool._open_run(path) as f:
+            f.seek(at)
             while True:
                 try:
                     # One unpickler a record: one kept for the file would keep every object
@@ -70,9 +92,30 @@ class PostingRuns:
 
     def merged(self, fields: dict) -> MergedPostings:
         """Return the runs and FIELDS (what is still in memory, the newest) merged."""
-        streams = [self._read(path) for path in self.paths] + [_run_terms(fields)]
         names = self.fieldnames | {name for name, terms in fields.items() if terms}
-        return MergedPostings(streams, names)
+        streams = [
+            self._read(path, at) for path, at in zip(self.paths, self._records_at, strict=True)
+        ]
+        budget = max(1, self._pool.limit // (8 * TOKEN_BYTES))
+        by_arrays = {}
+        for name in sorted(names):
+            runs = [
+                tokenruns.Run.on_disk(_opener(self._pool, path), arrays[name])
+                for path, arrays in zip(self.paths, self._arrays, strict=True)
+                if name in arrays
+            ]
+            held = fields.get(name)
+            if name not in self._record_fields and isinstance(held, GroupedTerms) and len(held):
+                runs.append(tokenruns.Run.in_memory(held))
+            if not runs:
+                continue
+            merged = tokenruns.MergedField(runs, budget)
+            if name in self._record_fields:  # runs of both kinds: merged as records
+                streams.append(_records_of(name, merged))
+            else:
+                by_arrays[name] = merged
+        streams.append(_run_terms({n: t for n, t in fields.items() if n not in by_arrays}))
+        return MergedPostings(streams, names - set(by_arrays), by_arrays)
 
     def remove(self) -> None:
         """Delete the run files."""
@@ -82,6 +125,15 @@ class PostingRuns:
             except OSError:
                 pass
         self.paths = []
+
+
+def _opener(pool, path: str):
+    return lambda: pool._open_run(path)
+
+
+def _records_of(name: str, merged: tokenruns.MergedField) -> Iterator[tuple]:
+    for btext in merged:
+        yield (name, btext, *merged[btext])
 
 
 def _as_bytes(chunk: tuple) -> tuple:
@@ -149,12 +201,17 @@ class MergedPostings(TermPostings):
     """Postings merged from sorted runs, read term by term: ``NewsFieldWriter`` takes them
     as it takes a ``TermPostings`` (fields in order, then each term's arrays), once."""
 
-    def __init__(self, streams: list[Iterator[tuple]], fieldnames: set[str]):
+    def __init__(
+        self, streams: list[Iterator[tuple]], fieldnames: set[str], arrays: dict | None = None
+    ):
         key = lambda record: (record[0], record[1])  # noqa: E731
         self._records = heapq.merge(*streams, key=key)  # ties: the earlier run first
         self._head: tuple | None = None
-        self._names = sorted(fieldnames)
-        self.by_field = {name: _Current() for name in self._names}
+        self._arrays = arrays or {}  # token fields: tokenruns.MergedField
+        self._names = sorted(set(fieldnames) | set(self._arrays))
+        self.by_field = {
+            name: self._arrays[name] if name in self._arrays else _Current() for name in self._names
+        }
 
     def _next(self) -> tuple | None:
         if self._head is not None:
@@ -183,4 +240,7 @@ class MergedPostings(TermPostings):
 
     def fields(self) -> dict[str, Iterator[bytes]]:
         """Return each field's terms as iterators, to be consumed in order, once."""
-        return {name: self._terms(name) for name in self._names}
+        return {
+            name: iter(self._arrays[name]) if name in self._arrays else self._terms(name)
+            for name in self._names
+        }

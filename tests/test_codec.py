@@ -16,6 +16,7 @@ from searchidx.codec import NewsCodec, decode_block, encode_block
 from searchidx.schema import build_schema
 
 from .helpers import all_postings, vocabulary, write_corpus
+from .test_segment_bytes import _subfiles
 
 
 @pytest.mark.parametrize(
@@ -183,6 +184,66 @@ def test_merged_runs_sort_postings_added_out_of_document_order(tmp_path):
     ]
 
 
+def test_a_field_gathered_per_term_then_as_tokens_merges_both_ways(tmp_path):
+    """A words value that is not the body is given as items, gathered per term; after a run,
+    the same field given as tokens is gathered flat: the merge takes both kinds of run."""
+    from searchidx.postings_build import Distinct
+
+    ix = _build(tmp_path / "ix", [])
+    writer = storage.writer(ix, 5, 1, 1)
+    try:
+        pool = writer.pool
+        pool.add_field("words", [(b"rain", 1, 1.0, b""), (b"snow", 1, 1.0, b"")], 0, False)
+        pool._dump_run()  # a run of records
+        pool.add_tokens("words", Distinct(["rain", "wind"]), 1, False)
+        assert "words" in pool._tokens  # gathered flat from now on
+        pool._dump_run()  # a run of arrays, for a field already in records
+        pool.add_tokens("words", Distinct(["hail", "rain"]), 2, False)
+        got = [(f, t, d) for f, t, d, _w, _v in pool.iter_postings()]
+    finally:
+        writer.cancel()
+    assert got == [
+        ("words", b"hail", 2),
+        ("words", b"rain", 0),
+        ("words", b"rain", 1),
+        ("words", b"rain", 2),
+        ("words", b"snow", 0),
+        ("words", b"wind", 1),
+    ]
+
+
+def test_runs_of_a_field_as_arrays_then_as_records_merge(tmp_path):
+    """The pool never gathers a field per term once it has gathered it as tokens, but if it
+    did, the merge would still take every run of it."""
+    from array import array as arr
+
+    from searchidx.postingruns import PostingRuns
+    from searchidx.tokenbuffer import TokenBuffer
+
+    ix = _build(tmp_path / "ix", [])
+    writer = storage.writer(ix, 5, 1, 1)
+    try:
+        runs = PostingRuns(writer.pool)
+        tokens = TokenBuffer(positions=False)
+        tokens.add(0, ["rain", "snow"])
+        tokens.add(1, ["rain"])
+        runs.dump({"words": tokens.grouped()})
+        runs.dump({"words": {b"rain": [arr("I", [2]), arr("f", [1.0]), bytearray(), None]}})
+        tokens.add(3, ["hail", "snow"])
+        got = [(f, t, d) for f, t, d, _w, _v in runs.merged({"words": tokens.grouped()})]
+        runs.remove()
+    finally:
+        writer.cancel()
+    assert got == [
+        ("words", b"hail", 3),
+        ("words", b"rain", 0),
+        ("words", b"rain", 1),
+        ("words", b"rain", 2),
+        ("words", b"snow", 0),
+        ("words", b"snow", 3),
+    ]
+
+
 def test_pool_counts_the_memory_it_holds(tmp_path):
     """The pool's own count (what writer_memory_mb bounds) is close to the most it allocates.
 
@@ -215,7 +276,7 @@ def test_pool_counts_the_memory_it_holds(tmp_path):
     assert 0.7 < held / counted < 1.3, (held, counted)
 
 
-def test_merging_runs_holds_one_term_a_run_not_the_runs(tmp_path):
+def test_merging_runs_holds_a_chunk_of_terms_not_the_runs(tmp_path):
     import tracemalloc
 
     ix = _build(tmp_path / "ix", [])
@@ -223,14 +284,16 @@ def test_merging_runs_holds_one_term_a_run_not_the_runs(tmp_path):
     vocab = vocabulary(3000)
     rng = random.Random(2)
     try:
-        for n in range(600):
+        for n in range(2500):
             body = " ".join(rng.choice(vocab) for _ in range(200))
             writer.add_document(id=f"d{n}", title="t", body=body)
-        runs = len(writer.pool._runs.paths)
-        assert runs >= 4
+        pool = writer.pool
+        runs = len(pool._runs.paths)
+        assert runs >= 12
+        on_disk = sum(writer._tempstorage.file_length(p) for p in pool._runs.paths)
         tracemalloc.start()
         try:
-            merged = writer.pool.iter_postings()
+            merged = pool.iter_postings()
             postings = 0
             for fieldname, texts in merged.fields().items():
                 terms = merged.by_field[fieldname]
@@ -241,9 +304,45 @@ def test_merging_runs_holds_one_term_a_run_not_the_runs(tmp_path):
             tracemalloc.stop()
     finally:
         writer.cancel()
-    assert postings > 600 * 150
-    # The runs hold several MB of postings; reading them back holds about one term each.
-    assert peak < 2**20, peak
+    assert postings > 2500 * 150
+    # The runs hold several MB of postings.  The merge holds the postings still in memory
+    # (up to the limit, grouped), a chunk of terms (about a third of the limit's worth of
+    # tokens) and each run's list of terms.
+    assert on_disk > 6 * pool.limit
+    assert peak < min(on_disk / 3, 2.5 * pool.limit), (peak, on_disk, pool.limit)
+
+
+def test_a_segment_merged_from_runs_is_the_segment_written_without_them(tmp_path, monkeypatch):
+    """The same documents, gathered in one go or through several runs on disk, give a
+    segment of the same bytes: the runs' merge (``tokenruns``) loses and reorders nothing."""
+    rng = random.Random(5)
+    vocab = vocabulary(2500)
+    docs = [
+        {
+            "id": f"d{n:04d}",
+            "path": f"/p/{n % 7}",
+            "title": " ".join(rng.choice(vocab) for _ in range(6)),
+            "body": " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 300))),
+            "words": " ".join(rng.choice(vocab) for _ in range(40)),
+        }
+        for n in range(700)
+    ]
+    from searchidx import tokenruns
+
+    chunks = []
+    made = tokenruns.MergedField._chunk
+    monkeypatch.setattr(
+        tokenruns.MergedField, "_chunk", lambda self, *a: chunks.append(a) or made(self, *a)
+    )
+    segments = {}
+    for memory_mb in (1024, 1):
+        ix = _build(tmp_path / f"ix{memory_mb}", docs, memory_mb)
+        with ix.reader() as reader:
+            assert len(list(reader.leaf_readers())) == 1
+        segments[memory_mb] = _subfiles(tmp_path / f"ix{memory_mb}")
+    assert len(chunks) > 4  # the 1 MB build merged its runs in chunks of terms
+    assert {name.rsplit(".", 1)[1] for name in segments[1]} == {"trm", "pst", "col"}
+    assert segments[1] == segments[1024]
 
 
 @pytest.mark.parametrize("memory_mb", [128, 1])
