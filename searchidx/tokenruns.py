@@ -11,7 +11,9 @@ chunk at a time — as many terms as hold about ``budget`` tokens — reads each
 them, and sorts the chunk's postings by term with one stable ``argsort`` (a term's postings
 in an earlier run are of earlier documents, so run order is document order).  A chunk is a
 ``GroupedTerms`` again, which ``blockwriter`` writes whole: the segment's bytes are those of a
-segment written without runs (a test compares them), and the merge holds about one chunk.
+segment written without runs (a test compares them).  The merge holds a chunk (``postingruns``
+makes it an eighth of the writer's memory limit's worth of tokens) and, per run, its list of
+terms and where their postings start.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def write(f, grouped: GroupedTerms) -> dict:
             continue
         values = np.ascontiguousarray(values)
         where[name] = (f.tell(), values.dtype.str, len(values))
-        f.write(values.tobytes())
+        f.write(memoryview(values).cast("B"))  # no copy
     return {"texts": texts, "arrays": where}
 
 
