@@ -90,15 +90,28 @@ def _stories_of(ranked: np.ndarray, segments, starts: np.ndarray) -> np.ndarray:
     return stories
 
 
-def collapse(segments, ranked, start: int, stop: int) -> Collapsed:
+class Stories:
+    """The story ids of a query's matches, sorted once for every fold of its ranking."""
+
+    def __init__(self, segments) -> None:
+        self.segments = segments
+        self.starts, self.docs, stories = _matches(segments)
+        self.by_story = np.argsort(stories, kind="stable")
+        self.sorted = stories[self.by_story]
+        changes = np.count_nonzero(self.sorted[1:] != self.sorted[:-1])
+        self.distinct = int(changes) + 1 if len(stories) else 0
+
+
+def collapse(matches, ranked, start: int, stop: int) -> Collapsed:
     """Return the best copies ranked START to STOP (0-based, STOP excluded) and the counts.
 
-    SEGMENTS is ``counting.matching_docs``; RANKED the global document numbers of the
-    matches in rank order (all of them, or at least the first ``needed(...)``).
+    MATCHES is ``counting.matching_docs`` (segments), or their ``Stories`` when the same
+    matches are folded more than once; RANKED the global document numbers of the matches
+    in rank order (all of them, or at least the first ``needed(...)``).
     """
-    starts, docs, stories = _matches(segments)
-    matches = len(docs)
-    distinct = len(np.unique(stories))
+    stories = matches if isinstance(matches, Stories) else Stories(matches)
+    segments, starts, docs = stories.segments, stories.starts, stories.docs
+    matches, distinct = len(docs), stories.distinct
     ranked = np.asarray(ranked, np.int64)
     if not len(ranked):
         return Collapsed([], {}, {}, distinct, matches, short=start < distinct)
@@ -108,8 +121,7 @@ def collapse(segments, ranked, start: int, stop: int) -> Collapsed:
     chosen = first[start:stop]
     page = ranked[chosen].tolist()
     copies, counts = {}, {}
-    by_story = np.argsort(stories, kind="stable")
-    sorted_stories = stories[by_story]
+    by_story, sorted_stories = stories.by_story, stories.sorted
     for doc, story in zip(page, ranked_stories[chosen].tolist()):
         low, high = np.searchsorted(sorted_stories, [story, story + 1])
         if high - low > 1:

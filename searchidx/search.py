@@ -214,11 +214,16 @@ class Engine:
         buckets = timeline.count(segments) if facets else []
         folded = None
         if collapse:
-            folded = collapsing.collapse(segments, [d for d, _ in ranked], start, stop)
-            if folded.short and len(ranked) < matched:
-                # The top of the ranking held too many copies: rank deeper, once.
-                ranked = ranking_of(collapsing.needed(matched, folded.stories, stop))
-                folded = collapsing.collapse(segments, [d for d, _ in ranked], start, stop)
+            stories = collapsing.Stories(segments)
+            folded = collapsing.collapse(stories, [d for d, _ in ranked], start, stop)
+            # The top of the ranking held too many copies: rank four times as deep, and
+            # again, up to the depth that surely holds the page's stories.  Ranking all of
+            # those at once put every match of a common query in order where copies abound.
+            deepest, depth_now = collapsing.needed(matched, folded.stories, stop), len(ranked)
+            while folded.short and depth_now < deepest:
+                depth_now = min(deepest, 4 * max(depth_now, 1))
+                ranked = ranking_of(depth_now)
+                folded = collapsing.collapse(stories, [d for d, _ in ranked], start, stop)
             page_docs = [ranked[n] for n in folded.positions]
             total = folded.stories
         else:

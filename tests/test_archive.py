@@ -141,6 +141,40 @@ def test_pages_of_stories_are_complete_and_disjoint(tmp_path, facets, sort):
     assert sum(h.copy_count for h in first.hits) == 5
 
 
+@pytest.mark.parametrize("depth", ["2", "30"])
+def test_a_ranking_full_of_copies_is_deepened_until_the_page_has_its_stories(
+    tmp_path, monkeypatch, depth
+):
+    """Forty copies of one story rank first: the first ranking (the page or the re-ranked
+    depth) holds one story, so the engine ranks deeper (four times, and again) until the
+    page's stories are in it.  Every page is what folding the full ranking gives."""
+    monkeypatch.setenv("SEARCHIDX_RERANK_DEPTH", depth)
+    folder = tmp_path / "flooded"
+    folder.mkdir()
+    top = prose(900, 80)
+    for n in range(40):
+        (folder / f"top-{n:02}.txt").write_text(
+            article("Quake quake", f"2022-03-{n % 28 + 1:02}", f"Quake quake quake {top}")
+        )
+    for n in range(25):
+        (folder / f"other-{n:02}.txt").write_text(
+            article(f"Other {n}", "2021-05-01", "quake " + prose(1000 + n, 80))
+        )
+    index_paths(tmp_path / "index", [folder])
+    with Engine(tmp_path / "index") as engine:
+        every = [h.id for h in engine.search("quake", page_size=100, collapse=False).hits]
+        pages = [engine.search("quake", page=p, page_size=10) for p in (1, 2, 3)]
+    assert len(every) == 65 and all(i.startswith("flooded/top-") for i in every[:40])
+    folded = [every[0]] + [i for i in every if not i.startswith("flooded/top-")]
+    assert [[h.id for h in page.hits] for page in pages] == [
+        folded[:10],
+        folded[10:20],
+        folded[20:],
+    ]
+    assert all(page.total == 26 for page in pages)
+    assert pages[0].hits[0].copy_count == 39
+
+
 def test_a_story_names_its_first_copies_and_counts_the_rest(tmp_path, runner):
     """Each copy named costs a stored-fields read: a hit names MAX_LISTED and counts all."""
     folder = tmp_path / "wire"
