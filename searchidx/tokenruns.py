@@ -4,7 +4,7 @@ When a worker's postings reach the writer's memory limit, ``postingruns`` writes
 as a run.  A field gathered as tokens (``tokenbuffer``: title, body, the words lexicon, ID
 fields) is then already a ``GroupedTerms``: a few flat arrays sorted by term.  Pickling it a
 term at a time, merging the runs a term at a time with ``heapq`` and writing the merged
-postings a term at a time took about a fifth of a 128,000-article build's time, a share that
+postings a term at a time took about a quarter of a 128,000-article build's CPU, a share that
 grows with the archive (a worker's run count does).  Here a run writes the field's arrays as
 they are (``write``), and the merge (``MergedField``) takes the terms of all runs in order a
 chunk at a time — as many terms as hold about ``budget`` tokens — reads each run's slice of
