@@ -111,10 +111,10 @@ def collapse(matches, ranked, start: int, stop: int) -> Collapsed:
     """
     stories = matches if isinstance(matches, Stories) else Stories(matches)
     segments, starts, docs = stories.segments, stories.starts, stories.docs
-    matches, distinct = len(docs), stories.distinct
+    found, distinct = len(docs), stories.distinct
     ranked = np.asarray(ranked, np.int64)
     if not len(ranked):
-        return Collapsed([], {}, {}, distinct, matches, short=start < distinct)
+        return Collapsed([], {}, {}, distinct, found, short=start < distinct)
     ranked_stories = _stories_of(ranked, segments, starts)
     _, first = np.unique(ranked_stories, return_index=True)
     first.sort()
@@ -129,7 +129,7 @@ def collapse(matches, ranked, start: int, stop: int) -> Collapsed:
             copies[doc] = sorted(others[others != doc].tolist())[:MAX_LISTED]
             counts[doc] = int(high - low - 1)
     short = len(chosen) < stop - start and len(first) < distinct
-    return Collapsed(page, copies, counts, distinct, matches, short, chosen.tolist())
+    return Collapsed(page, copies, counts, distinct, found, short, chosen.tolist())
 
 
 def needed(matches: int, stories: int, stop: int) -> int:

@@ -34,6 +34,8 @@ from .postingpool import TermPostings
 from .tokenbuffer import TOKEN_BYTES, GroupedTerms
 
 _PICKLE = 5
+#: A merged chunk of a token field holds this share of the writer's memory limit in tokens.
+_CHUNK_SHARE = 8
 
 
 def _run_terms(fields: dict) -> Iterator[tuple]:
@@ -96,7 +98,7 @@ class PostingRuns:
         streams = [
             self._read(path, at) for path, at in zip(self.paths, self._records_at, strict=True)
         ]
-        budget = max(1, self._pool.limit // (8 * TOKEN_BYTES))
+        budget = max(1, self._pool.limit // (_CHUNK_SHARE * TOKEN_BYTES))
         by_arrays = {}
         for name in sorted(names):
             runs = [

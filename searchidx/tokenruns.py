@@ -119,9 +119,6 @@ class MergedField:
         self._cuts = _cuts(tokens, budget)
         self._current: GroupedTerms | None = None
 
-    def __len__(self) -> int:
-        return len(self.texts)
-
     def chunks(self) -> Iterator[GroupedTerms]:
         for u0, u1 in zip(self._cuts, self._cuts[1:]):
             yield self._chunk(u0, u1)

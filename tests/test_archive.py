@@ -115,21 +115,27 @@ def test_no_collapse_shows_every_copy(archive):
     assert sum(hit.title == "Flood closes bridge" for hit in result.hits) == 3
 
 
+def _copies_then_stories(folder, copies: int, others: int, seed: int):
+    """Write COPIES copies of a story that ranks first for "quake" (the word three times),
+    then OTHERS stories of their own that hold it once; return FOLDER."""
+    folder.mkdir()
+    top = prose(seed, 80)
+    for n in range(copies):
+        (folder / f"top-{n:02}.txt").write_text(
+            article("Quake quake", f"2022-01-{n % 28 + 1:02}", f"Quake quake quake {top}")
+        )
+    for n in range(others):
+        (folder / f"other-{n:02}.txt").write_text(
+            article(f"Other {n}", f"2021-{n % 9 + 1:02}-01", "quake " + prose(seed + 100 + n, 80))
+        )
+    return folder
+
+
 @pytest.mark.parametrize("facets", [True, False])
 @pytest.mark.parametrize("sort", ["relevance", "date"])
 def test_pages_of_stories_are_complete_and_disjoint(tmp_path, facets, sort):
-    folder = tmp_path / "many"
-    folder.mkdir()
     # Six copies of one story that ranks first (the word three times), then twelve stories.
-    top = prose(500, 80)
-    for n in range(6):
-        (folder / f"top-{n}.txt").write_text(
-            article("Quake quake", f"2022-01-0{n + 1}", f"Quake quake quake {top}")
-        )
-    for n in range(12):
-        (folder / f"other-{n}.txt").write_text(
-            article(f"Other {n}", f"2021-0{1 + n % 9}-01", "quake " + prose(600 + n, 80))
-        )
+    folder = _copies_then_stories(tmp_path / "many", copies=6, others=12, seed=500)
     index_paths(tmp_path / "index", [folder])
     with Engine(tmp_path / "index") as engine:
         first = engine.search("quake", page=1, page_size=10, sort=sort, facets=facets)
@@ -149,17 +155,7 @@ def test_a_ranking_full_of_copies_is_deepened_until_the_page_has_its_stories(
     depth) holds one story, so the engine ranks deeper (four times, and again) until the
     page's stories are in it.  Every page is what folding the full ranking gives."""
     monkeypatch.setenv("SEARCHIDX_RERANK_DEPTH", depth)
-    folder = tmp_path / "flooded"
-    folder.mkdir()
-    top = prose(900, 80)
-    for n in range(40):
-        (folder / f"top-{n:02}.txt").write_text(
-            article("Quake quake", f"2022-03-{n % 28 + 1:02}", f"Quake quake quake {top}")
-        )
-    for n in range(25):
-        (folder / f"other-{n:02}.txt").write_text(
-            article(f"Other {n}", "2021-05-01", "quake " + prose(1000 + n, 80))
-        )
+    folder = _copies_then_stories(tmp_path / "flooded", copies=40, others=25, seed=900)
     index_paths(tmp_path / "index", [folder])
     with Engine(tmp_path / "index") as engine:
         every = [h.id for h in engine.search("quake", page_size=100, collapse=False).hits]
