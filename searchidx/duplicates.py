@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from itertools import chain
 
 import numpy as np
@@ -86,19 +87,27 @@ def word_hashes(text: str) -> np.ndarray:
     hash is a polynomial hash of its UTF-8 bytes, taken from prefix sums.
     """
     # A space each side: every word then has a non-word byte before and after it, so the
-    # word edges are where the byte class changes, alternately a start and an end.  A word's
-    # hash does not depend on where it is (the prefix sums are scaled back by P**-start).
-    data = np.frombuffer(f" {text} ".casefold().encode("utf-8", "replace"), np.uint8)
+    # word edges are where the byte class changes, alternately a start and an end.
+    return _word_hashes_and_starts(f" {text} ".casefold().encode("utf-8", "replace"))[0]
+
+
+def _word_hashes_and_starts(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Return the hash of each word of DATA (with a non-word byte each end) and its first byte.
+
+    A word's hash does not depend on where it is (the prefix sums are scaled back by
+    P**-start), so a word hashes the same in any text.
+    """
+    data = np.frombuffer(data, np.uint8)
     inword = _WORD_BYTE[data]
     edges = np.flatnonzero(inword[1:] != inword[:-1])  # the byte before each start or end
     if not len(edges):
-        return np.zeros(0, np.uint64)
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     powers, inverses = _powers(len(data) + 1)
     sums = _BYTE_VALUE[data]
     sums *= powers[: len(data)]
     np.cumsum(sums, out=sums)  # sums[i]: the prefix sum of bytes 0..i
     before, last = edges[0::2], edges[1::2]
-    return (sums[last] - sums[before]) * inverses[before + 1]
+    return (sums[last] - sums[before]) * inverses[before + 1], before + 1
 
 
 _WORD_BYTE = np.zeros(256, bool)
@@ -130,6 +139,11 @@ def shingle_hashes(text: str) -> np.ndarray:
         return hashed
     if len(hashed) < SHINGLE:
         hashed = np.concatenate([hashed, np.zeros(SHINGLE - len(hashed), np.uint64)])
+    return _grams(hashed)
+
+
+def _grams(hashed: np.ndarray) -> np.ndarray:
+    """Return the hash of each run of SHINGLE word hashes in HASHED (at least SHINGLE)."""
     n = len(hashed) - SHINGLE + 1
     # A gram's hash mixes its i-th word's hash times _MIX[i], rotated by 7 bits after each
     # word (order matters: "a b" and "b a" must differ); a rotation distributes over XOR,
@@ -159,6 +173,55 @@ def signature(hashes: np.ndarray) -> np.ndarray:
     values += _B
     values &= _MASK
     return values.min(axis=0).astype(np.uint16)
+
+
+def signatures(texts: Sequence[str]) -> np.ndarray:
+    """Return the MinHash signatures of TEXTS, one a row: ``signature(shingle_hashes(t))``.
+
+    Made for many texts at once: an indexing run hands articles over in batches, and a
+    text's own steps are a dozen numpy calls whose fixed cost is most of a short article's.
+    The texts are joined by spaces (a word never crosses one), their words hashed in one
+    pass, and a gram kept only if its five words are of one text; each text's signature
+    is the minimum over its rows (``reduceat``).  A text of fewer than SHINGLE words, whose
+    one gram is padded, is done alone.
+    """
+    if len(texts) == 1:  # one text: its own steps cost less
+        return signature(shingle_hashes(texts[0]))[None]
+    out = np.full((len(texts), BANDS * ROWS), 0xFFFF, np.uint16)
+    if not texts:
+        return out
+    encoded = [text.casefold().encode("utf-8", "replace") for text in texts]
+    # word_hashes(" t1 t2 ... ") holds each text's words in turn: a space stands either side.
+    hashed, starts = _word_hashes_and_starts(b" %s " % b" ".join(encoded))
+    lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    text_starts = np.cumsum(lengths + 1) - lengths  # each text's first byte
+    owner = np.searchsorted(text_starts, starts, "right") - 1  # each word's text
+    words = np.bincount(owner, minlength=len(texts))
+    for i in np.flatnonzero((words > 0) & (words < SHINGLE)).tolist():
+        out[i] = signature(shingle_hashes(texts[i]))
+    if len(hashed) < SHINGLE:
+        return out
+    grams = _grams(hashed)
+    keep = owner[: len(grams)] == owner[SHINGLE - 1 :]  # a gram's first and last word: one text
+    grams, gram_owner = grams[keep], owner[: len(keep)][keep]
+    if not len(grams):
+        return out
+    texts_with = np.flatnonzero(np.r_[True, gram_owner[1:] != gram_owner[:-1]])
+    # In steps of about _STEP_GRAMS grams (64 hash values each), whole texts at a time.
+    bounds = np.searchsorted(texts_with, np.arange(0, len(grams), _STEP_GRAMS), "right") - 1
+    bounds = np.unique(np.r_[bounds, len(texts_with)])
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        first = texts_with[a]
+        last = texts_with[b] if b < len(texts_with) else len(grams)
+        values = np.multiply.outer(grams[first:last], _A)
+        values += _B
+        values &= _MASK
+        mins = np.minimum.reduceat(values, texts_with[a:b] - first, axis=0)
+        out[gram_owner[texts_with[a:b]]] = mins.astype(np.uint16)
+    return out
+
+
+_STEP_GRAMS = 2048  # 1 MB of hash values at a time: they stay in the cache
 
 
 def band_key_numbers(sigs: np.ndarray) -> np.ndarray:
@@ -220,29 +283,36 @@ class _KeyTable:
         # A key's low bits -> whether a run may hold it (a Bloom filter of one hash).
         self._filter = bytearray(_FILTER_MASK + 1)
 
-    def rows(self, keys: np.ndarray) -> set[int]:
+    def rows(self, keys: np.ndarray) -> list[set[int]]:
+        """Return, for each row of KEYS (an article's band keys), the rows that have any.
+
+        The articles' own keys are not in the table yet: each is added after it is
+        matched (``add``), and the runs stay as they are until ``settle``.
+        """
+        found = [set() for _ in range(len(keys))]
+        if self._runs:
+            # Most keys are in no run: the filter rules them out at once, and the binary
+            # searches look for the few left, of all the articles at a time.
+            maybe = np.frombuffer(self._filter, np.uint8)[keys & np.uint64(_FILTER_MASK)]
+            where = np.flatnonzero(maybe.ravel())
+            if len(where):
+                wanted, owner = keys.ravel()[where], where // keys.shape[1]
+                for run_keys, run_rows in self._runs:
+                    at = np.searchsorted(run_keys, wanted)
+                    hit = run_keys[np.minimum(at, len(run_keys) - 1)] == wanted
+                    if hit.any():
+                        ends = np.searchsorted(run_keys, wanted[hit], "right")
+                        for n, low, high in zip(owner[hit].tolist(), at[hit].tolist(), ends.tolist()):
+                            found[n].update(run_rows[low:high].tolist())
+        return found
+
+    def recent_rows(self, keys: list[int]) -> set[int]:
+        """Return the rows added since the last ``settle`` that have any of KEYS."""
         found: set[int] = set()
         recent = self._recent
-        listed = keys.tolist()
-        for key in recent.keys() & listed:  # a set operation, not a loop of lookups
+        for key in recent.keys() & keys:  # a set operation, not a loop of lookups
             found.add(recent[key])
             found.update(self._more.get(key, ()))
-        if not self._runs:
-            return found
-        # Most keys are in no run: the filter rules them out at once, and the binary
-        # searches look for the few left.
-        in_runs = self._filter
-        maybe = [key for key in listed if in_runs[key & _FILTER_MASK]]
-        if not maybe:
-            return found
-        keys = np.array(maybe, np.uint64)
-        for run_keys, run_rows in self._runs:
-            at = np.searchsorted(run_keys, keys)
-            hit = run_keys[np.minimum(at, len(run_keys) - 1)] == keys
-            if hit.any():
-                ends = np.searchsorted(run_keys, keys[hit], "right")
-                for low, high in zip(at[hit].tolist(), ends.tolist()):
-                    found.update(run_rows[low:high].tolist())
         return found
 
     def add_many(self, keys: np.ndarray, rows: np.ndarray) -> None:
@@ -252,9 +322,9 @@ class _KeyTable:
             order = np.argsort(keys, kind="stable")
             self._runs.insert(0, (keys[order], rows[order].astype(np.int32)))
 
-    def add(self, keys: np.ndarray, row: int) -> None:
+    def add(self, listed: list[int], row: int) -> None:
+        """Add KEYS -> ROW (to the newest keys: a run at the next ``settle``)."""
         recent = self._recent
-        listed = keys.tolist()
         if recent.keys().isdisjoint(listed):  # the usual case, in one C loop
             recent.update(dict.fromkeys(listed, row))
         else:
@@ -263,7 +333,10 @@ class _KeyTable:
                     recent[key] = row
                 elif recent[key] != row and row not in self._more.get(key, ()):
                     self._more.setdefault(key, []).append(row)
-        if len(recent) >= self._RECENT:
+
+    def settle(self) -> None:
+        """Make the newest keys a sorted run once there are enough of them."""
+        if len(self._recent) >= self._RECENT:
             self._flush()
 
     def _mark(self, keys: np.ndarray) -> None:
@@ -338,32 +411,52 @@ class StoryFinder:
 
     def assign(self, doc_id: str, title: str, body: str) -> tuple[int, np.ndarray]:
         """Return (story id, signature) for a new article."""
+        return self.assign_many([(doc_id, title, body)])[0]
+
+    def assign_many(self, articles: Sequence[tuple[str, str, str]]) -> list[tuple[int, np.ndarray]]:
+        """Return (story id, signature) for each new article (doc id, title, body), in turn.
+
+        Each article finds its copies among the earlier ones of the list too: the same
+        stories as ``assign`` one at a time, with the signatures made for all at once.
+        """
         if self._pending is not None:
             self._load(self._pending)
             self._pending = None
-        sig = signature(shingle_hashes(article_text(title, body)))
-        keys = band_key_numbers(sig)
-        story = self._match(doc_id, sig, keys)
-        if story is None:
-            story = new_story_id(doc_id, sig)
-        else:
-            self.joined += 1
-        self._grow(1)
-        row = self._count
-        self._sigs[row] = sig
-        self._stories[row] = story
-        self._count += 1
-        self._keys.add(keys, row)
-        return story, sig
+        sigs = signatures([article_text(title, body) for _, title, body in articles])
+        keys = band_key_numbers(sigs).reshape(len(articles), BANDS)
+        earlier = self._keys.rows(keys)  # in the runs: they do not change until settle()
+        found = []
+        for (doc_id, _, _), sig, listed, rows in zip(articles, sigs, keys.tolist(), earlier):
+            rows |= self._keys.recent_rows(listed)
+            story = self._match(doc_id, sig, rows)
+            if story is None:
+                story = new_story_id(doc_id, sig)
+            else:
+                self.joined += 1
+            self._grow(1)
+            row = self._count
+            self._sigs[row] = sig
+            self._stories[row] = story
+            self._count += 1
+            self._keys.add(listed, row)
+            found.append((story, sig))
+        self._keys.settle()
+        return found
 
     def fields(self, doc_id: str, title: str, body: str) -> dict:
         """Return the index fields (story id, signature) of a new article."""
-        story, sig = self.assign(doc_id, title, body)
-        return {STORY_FIELD: story, SIGNATURE_FIELD: sig.tobytes()}
+        return self.fields_many([(doc_id, title, body)])[0]
 
-    def _match(self, doc_id: str, sig: np.ndarray, keys: np.ndarray) -> int | None:
-        """Return the story of the most similar earlier article at THRESHOLD or above."""
-        found = self._keys.rows(keys)
+    def fields_many(self, articles: Sequence[tuple[str, str, str]]) -> list[dict]:
+        """Return the index fields (story id, signature) of each new article, in turn."""
+        return [
+            {STORY_FIELD: story, SIGNATURE_FIELD: sig.tobytes()}
+            for story, sig in self.assign_many(articles)
+        ]
+
+    def _match(self, doc_id: str, sig: np.ndarray, found: set[int]) -> int | None:
+        """Return the story of the most similar earlier article (of rows FOUND, which
+        share a band key with it) at THRESHOLD or above."""
         if not found:  # most articles: no earlier one shares a band
             return None
         rows = np.array(sorted(found), np.int64)

@@ -125,6 +125,9 @@ class _Run:
     # order documents reach the workers in is theirs to decide anyway.
     defer: bool = False
     deferred: list[tuple[Document, str, dict, Callable]] = field(default_factory=list)
+    # Documents read and not yet handed over: their copies are looked for a batch at a
+    # time (duplicates.StoryFinder.fields_many), in reading order.
+    batch: list[tuple[Document, str, Callable]] = field(default_factory=list)
     progress: Progress = field(default_factory=Progress)
     on_progress: Callable[[Progress], None] | None = None
 
@@ -269,6 +272,7 @@ def index_paths(
             if on_progress:
                 run.progress.files_done = done
                 on_progress(run.progress)
+        _add_batch(run)
         _add_deferred(run)
         if not rebuild:
             gone = run.recorded.keys() - seen_paths
@@ -326,6 +330,27 @@ def _tell(stream) -> int:
 
 
 _MAX_DEFERRED = 5000  # documents kept waiting for the language model at most
+_BATCH = 128  # documents read before their copies are looked for, all at once
+
+
+def _add_batch(run: _Run) -> None:
+    """Find the copies of the documents read so far, then add them (or let them wait)."""
+    batch = run.batch
+    if not batch:
+        return
+    if run.stories is not None:
+        stories = run.stories.fields_many([(item.id, item.title, item.body) for item, _, _ in batch])
+    else:
+        stories = [{}] * len(batch)
+    for (item, term, add), story in zip(batch, stories):
+        language = item.language or detect(_article(item), wait=not run.defer)
+        if language is None:
+            run.deferred.append((item, term, story, add))
+        else:
+            add(**_fields(item, term, run.names, language) | story)
+        if run.deferred and (model_settled() or len(run.deferred) >= _MAX_DEFERRED):
+            _add_deferred(run)
+    batch.clear()
 
 
 def _add_deferred(run: _Run) -> None:
@@ -393,16 +418,9 @@ def _index_file(run: _Run, source: SourceFile) -> None:
                     summary.skipped.append(Skipped(where, reason))
                     continue
                 # Copies are found in reading order, whether or not the document waits.
-                story = {}
-                if run.stories is not None:
-                    story = run.stories.fields(item.id, item.title, item.body)
-                language = item.language or detect(_article(item), wait=not run.defer)
-                if language is None:
-                    run.deferred.append((item, term, story, add))
-                else:
-                    add(**_fields(item, term, run.names, language) | story)
-                if run.deferred and (model_settled() or len(run.deferred) >= _MAX_DEFERRED):
-                    _add_deferred(run)
+                run.batch.append((item, term, add))
+                if len(run.batch) >= _BATCH:
+                    _add_batch(run)
                 written += 1
                 progress.records += 1
                 if stream is not None and run.on_progress and not written % _PROGRESS_EVERY:

@@ -305,10 +305,18 @@ def test_key_table_finds_every_row_of_a_key():
     table = duplicates._KeyTable()
     table._RECENT = 3
     for row in range(50):
-        table.add(np.array([row % 7, 100 + row], np.uint64), row)
-    assert table.rows(np.array([3], np.uint64)) == {r for r in range(50) if r % 7 == 3}
-    assert table.rows(np.array([149, 999], np.uint64)) == {49}
+        table.add([row % 7, 100 + row], row)
+        table.settle()
+
+    def rows(keys):  # in the runs and among the newest keys
+        return table.rows(np.array([keys], np.uint64))[0] | table.recent_rows(keys)
+
+    assert rows([3]) == {r for r in range(50) if r % 7 == 3}
+    assert rows([149, 999]) == {49}
     assert len(table._runs) < 10  # merged as they grew
+    table.add([3, 150], 50)  # not settled: among the newest keys, not yet in a run
+    assert table.rows(np.array([[3], [150]], np.uint64)) == [rows([3]) - {50}, set()]
+    assert table.recent_rows([150]) == {50}
 
 
 def test_parallel_indexing_groups_the_same_way(tmp_path):

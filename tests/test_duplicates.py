@@ -132,6 +132,15 @@ def test_hashes_signatures_and_band_keys_equal_the_reference(articles):
         assert duplicates.band_key_numbers(sig).tolist() == ref_band_keys(sig.tolist())
 
 
+@pytest.mark.parametrize("batch", [2, 7, 128, 5000])
+def test_signatures_of_many_texts_equal_those_of_each(articles, batch, monkeypatch):
+    monkeypatch.setattr(duplicates, "_STEP_GRAMS", 300)  # steps end inside and between texts
+    texts = EDGE_TEXTS + [_text(doc) for doc in articles[:3000]] + EDGE_TEXTS
+    each = [duplicates.signature(duplicates.shingle_hashes(text)) for text in texts]
+    many = [duplicates.signatures(texts[i : i + batch]) for i in range(0, len(texts), batch)]
+    assert np.concatenate(many).tolist() == np.array(each).tolist()
+
+
 def test_band_keys_of_many_signatures_equal_those_of_each():
     sigs = np.random.default_rng(3).integers(0, 1 << 16, (50, BANDS * ROWS)).astype(np.uint16)
     many = duplicates.band_key_numbers(sigs)
@@ -151,13 +160,21 @@ def test_signatures_are_those_of_earlier_versions():
     assert duplicates.new_story_id("pin", other) == 770113671348198046
 
 
-@pytest.mark.parametrize("filter_bits", [22, 6])  # 6: the filter lets most keys through
-def test_story_finder_groups_the_whole_corpus_as_the_reference(articles, monkeypatch, filter_bits):
+@pytest.mark.parametrize(
+    "filter_bits, batch",
+    [(22, 1), (22, 128), (6, 1), (6, 37)],  # 6: the filter lets most keys through
+)
+def test_story_finder_groups_the_whole_corpus_as_the_reference(
+    articles, monkeypatch, filter_bits, batch
+):
     monkeypatch.setattr(duplicates, "_FILTER_MASK", (1 << filter_bits) - 1)
     if filter_bits < 22:
         articles = articles[:6000]  # enough to spill and merge runs, in less time
     finder = duplicates.StoryFinder()
-    found = [finder.assign(doc["id"], doc["title"], doc["body"]) for doc in articles]
+    found = []
+    for i in range(0, len(articles), batch):  # as the indexer hands them over
+        part = [(doc["id"], doc["title"], doc["body"]) for doc in articles[i : i + batch]]
+        found += finder.assign_many(part)
     assert len(finder._keys._runs) > 0  # the key table spilled to sorted runs on the way
     expected = ref_stories([(doc["id"], sig) for doc, (_, sig) in zip(articles, found)])
     assert [story for story, _ in found] == expected

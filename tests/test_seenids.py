@@ -75,12 +75,15 @@ def test_story_key_table_finds_every_row_after_merges():
     table, expected = _KeyTable(), {}
     keys = rng.integers(0, 40_000, size=(8 * _KeyTable._RECENT // 16, 16)).astype(np.uint64)
     for row, row_keys in enumerate(keys):
-        table.add(row_keys, row)
+        table.add(row_keys.tolist(), row)
+        table.settle()
         for key in row_keys.tolist():
             expected.setdefault(key, set()).add(row)
     assert len(table._runs) > 1  # flushed and merged
-    for probe in keys[::37]:
-        assert table.rows(probe) == set().union(*(expected[k] for k in probe.tolist()))
+    probes = keys[::37]
+    in_runs = table.rows(probes)  # all probes at once
+    for probe, found in zip(probes.tolist(), in_runs):
+        assert found | table.recent_rows(probe) == set().union(*(expected[k] for k in probe))
 
 
 def test_what_a_document_costs_the_run_is_within_the_named_bound():
