@@ -21,11 +21,15 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import codec, poscodec
-from .terminfo import NewsTermInfo
+from .terminfo import compact_list, compact_one
 
 _INT = struct.Struct("!i")  # Whoosh's write_int: a block's length (negative: the last)
 _FLOAT = struct.Struct("<f")  # a block's one weight (codec._SAME)
 _NO_LENGTH = 256  # above any length byte: a posting of a document without the field
+# The shortest and longest field of a term's blocks (length bytes; _NO_LENGTH: none) as its
+# term info keeps them (``NewsTermInfo._length_bytes``: made lengths and back; none: 0).
+_LOW_BYTE = [length_to_byte(byte_to_length(b)) for b in range(256)] + [0]
+_HIGH_BYTE = [length_to_byte(byte_to_length(b) if b else 0) for b in range(256)]
 
 
 def write_field(fieldwriter, grouped, lens: bytes | None, positions: bool) -> None:
@@ -45,30 +49,60 @@ def write_field(fieldwriter, grouped, lens: bytes | None, positions: bool) -> No
     add_term = fieldwriter._tindex.add
     starts = term_starts.tolist()
     firsts = blocks.firsts
+    ids, wmax, lmin, lmax = blocks.ids, blocks.wmax, blocks.lmin, blocks.lmax
     for t in range(len(texts)):
         a, b = starts[t], starts[t + 1]
         first, end = firsts[t], firsts[t + 1]
-        info = NewsTermInfo()
-        blocks.describe(info, first, end)
-        info._df = b - a
-        info._minid, info._maxid = blocks.ids[a], blocks.ids[b - 1]
-        if b - a == 1:  # one posting: held by the term info (terminfo.py)
-            info.hold(blocks.ids[a], info._maxweight, blocks.value(a) if positions else b"")
+        if lmin is None:
+            low, high = 0, _HIGH_BYTE[0]
+        elif end - first == 1:
+            low, high = _LOW_BYTE[lmin[first]], _HIGH_BYTE[lmax[first]]
         else:
-            offset = postfile.tell()
-            postfile.write(WHOOSH3_HEADER_MAGIC)
-            for block in range(first, end):
-                data = blocks.encode(block, positions)
-                comp = level if len(data) >= codec._COMPRESS_FROM else 0
-                if comp:
-                    data = zlib.compress(data, comp)
-                head = blocks.header(block, comp)
-                size = len(head) + len(data)
-                postfile.write(_INT.pack(-size if block == end - 1 else size))
-                postfile.write(head)
-                postfile.write(data)
-            info.set_extent(offset, postfile.tell() - offset)
-        add_term(prefix + texts[t], info.to_bytes())
+            low, high = _LOW_BYTE[min(lmin[first:end])], _HIGH_BYTE[max(lmax[first:end])]
+        if b - a == 1:  # one posting: held by the term info (terminfo.py)
+            value = blocks.value(a) if positions else b""
+            add_term(prefix + texts[t], compact_one(ids[a], float(wmax[first]), low, high, value))
+            continue
+        offset = postfile.tell()
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+        for block in range(first, end):
+            data = blocks.encode(block, positions)
+            comp = level if len(data) >= codec._COMPRESS_FROM else 0
+            if comp:
+                data = zlib.compress(data, comp)
+            head = blocks.header(block, comp)
+            size = len(head) + len(data)
+            postfile.write(_INT.pack(-size if block == end - 1 else size))
+            postfile.write(head)
+            postfile.write(data)
+        info = compact_list(
+            float(sum(blocks.wsum[first:end])),
+            b - a,
+            low,
+            high,
+            float(max(wmax[first:end])),
+            ids[a],
+            ids[b - 1],
+            offset,
+            postfile.tell() - offset,
+        )
+        add_term(prefix + texts[t], info)
+
+
+class _Narrowed:
+    """An array's values as bytes of one integer type (typecode CODE), sliced by index."""
+
+    __slots__ = ("_bytes", "_size", "_array", "_code")
+
+    def __init__(self, values: np.ndarray, code: str) -> None:
+        self._array, self._code = values, code
+        self._bytes: bytes | None = None  # made when first sliced: most types are never used
+        self._size = np.dtype(code).itemsize
+
+    def slice(self, start: int, end: int) -> bytes:
+        if self._bytes is None:
+            self._bytes = self._array.astype(self._code).tobytes()
+        return self._bytes[self._size * start : self._size * end]
 
 
 class _Blocks:
@@ -90,17 +124,22 @@ class _Blocks:
         self.firsts = firsts.tolist()  # a term's first block (and the end)
         self.starts, self.ends = starts.tolist(), ends.tolist()  # a block's postings
         self.ids = ids.tolist()
-        # Document deltas, restarting at each block (a block's first is its document).
+        # Document deltas, restarting at each block (a block's first is its document),
+        # in the narrowest type that holds each block's deltas after the first.
         id_deltas = ids.copy()
         id_deltas[1:] -= ids[:-1]
+        id_deltas[starts] = 0
+        self.id_flags = [
+            codec.id_width_flag(d) for d in np.maximum.reduceat(id_deltas, starts).tolist()
+        ]
         id_deltas[starts] = ids[starts]
-        self.id_bytes = id_deltas.tobytes()
+        self.firsts_bytes = id_deltas.astype(np.uint32).tobytes()
+        self.id_bytes = {flag: _Narrowed(id_deltas, code) for flag, (code, _) in codec.ID_CODES.items()}
         wide = counts.astype(np.int64)
         self.wmin = np.minimum.reduceat(wide, starts).tolist()
         self.wmax = np.maximum.reduceat(wide, starts).tolist()
         self.wsum = np.add.reduceat(wide, starts).tolist()
-        self.counts16 = counts.astype(np.uint16).tobytes()
-        self.counts32 = counts.astype(np.uint32).tobytes()
+        self.counts = {code: _Narrowed(counts, code) for code in "BHI"}
         self.lmin = self.lmax = None
         if lens is not None:  # each block's shortest and longest field (0: none)
             per_posting = np.frombuffer(lens, np.uint8)[ids].astype(np.int64)
@@ -111,19 +150,7 @@ class _Blocks:
             self.deltas = deltas
             self.token_starts = token_starts.tolist()
             self.dmax = np.maximum.reduceat(deltas, token_starts[starts]).tolist()
-            self.deltas16 = deltas.astype(np.uint16).tobytes()
-            self.deltas32 = deltas.astype(np.uint32).tobytes()
-
-    def describe(self, info, first: int, end: int) -> None:
-        """Set INFO's weight, largest weight and field lengths from blocks FIRST..END."""
-        info._weight = float(sum(self.wsum[first:end]))
-        info._maxweight = float(max(self.wmax[first:end]))
-        if self.lmin is None:
-            info._minlength, info._maxlength = None, 0
-            return
-        low, high = min(self.lmin[first:end]), max(self.lmax[first:end])
-        info._minlength = None if low == _NO_LENGTH else byte_to_length(low)
-        info._maxlength = byte_to_length(high) if high else 0
+            self.delta_bytes = {code: _Narrowed(deltas, code) for code in "BHI"}
 
     def value(self, posting: int) -> bytes:
         """Return Whoosh's bytes of POSTING's positions."""
@@ -140,24 +167,24 @@ class _Blocks:
             kind, weights = codec._ONES, b""
         elif lo == hi:
             kind, weights = codec._SAME, _FLOAT.pack(hi)
+        elif hi < 256:
+            kind, weights = codec._U8, self.counts["B"].slice(s, e)
         elif hi < 65536:
-            kind, weights = codec._U16, self.counts16[2 * s : 2 * e]
+            kind, weights = codec._U16, self.counts["H"].slice(s, e)
         else:
-            kind, weights = codec._U32, self.counts32[4 * s : 4 * e]
-        parts = [bytes((kind,)), self.id_bytes[4 * s : 4 * e], weights]
-        if positions:  # packed as poscodec.pack does: 16 bits where they fit
-            parts[0] = bytes((kind | codec._PACKED,))
+            kind, weights = codec._U32, self.counts["I"].slice(s, e)
+        idflag = self.id_flags[block]
+        kind |= idflag
+        first = self.firsts_bytes[4 * s : 4 * s + 4]
+        parts = [b"", first, self.id_bytes[idflag].slice(s + 1, e), weights]
+        if positions:  # packed as poscodec.pack does: 8 or 16 bits where they fit
+            kind |= codec._PACKED
             ts, te = self.token_starts[s], self.token_starts[e]
-            wide_counts, wide_deltas = hi >= 65536, self.dmax[block] >= 65536
-            parts.append(poscodec._HEAD.pack(e - s, wide_counts | wide_deltas << 1))
-            if wide_counts:
-                parts.append(self.counts32[4 * s : 4 * e])
-            else:
-                parts.append(self.counts16[2 * s : 2 * e])
-            if wide_deltas:
-                parts.append(self.deltas32[4 * ts : 4 * te])
-            else:
-                parts.append(self.deltas16[2 * ts : 2 * te])
+            sizes = poscodec.widths(hi, self.dmax[block])
+            parts.append(poscodec._HEAD.pack(e - s, sizes))
+            parts.append(self.counts[poscodec.counts_code(sizes)].slice(s, e))
+            parts.append(self.delta_bytes[poscodec.deltas_code(sizes)].slice(ts, te))
+        parts[0] = bytes((kind,))
         return b"".join(parts)
 
     def header(self, block: int, comp: int) -> bytes:

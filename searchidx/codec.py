@@ -9,9 +9,10 @@ Reuters with ``benchmarks/index_size.py``):
 * **Posting blocks.**  Whoosh pickles each block as a tuple of Python objects (protocol 2,
   where every posting's positions, a ``bytes``, pickles as a call to ``codecs.encode``) and
   its header as a pickled tuple: 16.4 bytes a body posting.  Here a block is flat arrays —
-  document-number deltas (uint32), frequencies (uint16) unless all are 1, value lengths and
-  the values (Whoosh's own position encoding) concatenated — compressed with zlib, and the
-  header is 15 packed bytes.  The arrays are made by ``array``, in C, not per posting.
+  the first document number and the deltas to the next (8, 16 or 32 bits, the narrowest
+  that holds the block's), frequencies (8, 16 or 32 bits) unless all are 1, and the
+  positions (``poscodec``) — compressed with zlib, and the header is 15 packed bytes.  The
+  arrays are made by ``array`` or numpy, in C, not per posting.
 * **Stored fields.**  Whoosh compresses each document's pickled fields alone; here documents
   are pickled (protocol 5) into blocks of about 16 KB compressed together, so what documents
   share (field names, sources, paths, dates, vocabulary) is stored once a block.  Reading
@@ -59,14 +60,21 @@ from .tokenruns import MergedField
 
 # count, last id, max weight, compression level, min and max length bytes
 _HEADER = BLOCK_HEADER = struct.Struct("<IIfBBB")
-# How a block stores its weights: all 1.0, all one value, uint16, uint32, float32.
-_ONES, _SAME, _U16, _U32, _F32 = range(5)
+# How a block stores its weights: all 1.0, all one value, uint16, uint32, float32, uint8.
+_ONES, _SAME, _U16, _U32, _F32, _U8 = range(6)
+_WEIGHT_CODES = {_U8: ("B", 1), _U16: ("H", 2), _U32: ("I", 4), _F32: ("f", 4)}
 # Flag bits above the weights' kind: 0x10 value lengths are uint32; 0x20 the values are
-# positions packed as arrays (poscodec; blocks written before it never have the bit).
+# positions packed as arrays (poscodec; blocks written before it never have the bit);
+# 0x40 / 0x80 the document deltas after the first are uint16 / uint8 (neither: uint32,
+# as in blocks written before them).  The first document is always a uint32.
 _PACKED = 0x20
+_IDS16, _IDS8 = 0x40, 0x80
+ID_CODES = {0: ("I", 4), _IDS16: ("H", 2), _IDS8: ("B", 1)}
 _COMPRESS_FROM = 48  # bytes of a posting block below which it is stored uncompressed
 _STORED_BLOCK = 16 * 1024  # uncompressed bytes of pickled documents per stored block
-_STORED_LEVEL = 6
+# zlib level 1 for stored fields: half the time of level 6 to write, their bytes 8% more on
+# Reuters (the index's 2%), as fast to read.
+_STORED_LEVEL = 1
 _PICKLE = 5
 
 
@@ -79,10 +87,34 @@ def _pack_weights(weights: array) -> tuple[int, bytes]:
     if min(weights) >= 0:
         ints = array("I", map(int, weights))
         if array("f", ints) == weights:  # frequencies: whole numbers
-            if max(ints) < 65536:
+            top = max(ints)
+            if top < 256:
+                return _U8, array("B", ints).tobytes()
+            if top < 65536:
                 return _U16, array("H", ints).tobytes()
             return _U32, ints.tobytes()
     return _F32, weights.tobytes()
+
+
+def id_width_flag(largest_delta: int) -> int:
+    """Return the flag of the narrowest type that holds a block's later document deltas."""
+    return _IDS8 if largest_delta < 256 else _IDS16 if largest_delta < 65536 else 0
+
+
+def _pack_ids(ids) -> tuple[int, bytes]:
+    """Return (width flag, bytes) of a block's documents: the first, then the deltas."""
+    deltas = array("I", map(operator.sub, ids[1:], ids))
+    flag = id_width_flag(max(deltas) if deltas else 0)
+    code = ID_CODES[flag][0]
+    return flag, _FIRST.pack(ids[0]) + (deltas if code == "I" else array(code, deltas)).tobytes()
+
+
+def _ids_end(flags: int, count: int) -> int:
+    """Return where the documents of a block with FLAGS and COUNT postings end."""
+    return 1 + 4 + ID_CODES[flags & (_IDS16 | _IDS8)][1] * (count - 1)
+
+
+_FIRST = struct.Struct("<I")
 
 
 def encode_block(
@@ -111,10 +143,10 @@ def encode_flat(
     LENGTHS is None for a format of fixed-size values (DATA is then those values).  PACKED,
     if given, is the block's positions already packed (``poscodec.pack``), in place of DATA.
     """
-    deltas = array("I", [ids[0]])
-    deltas.extend(map(operator.sub, ids[1:], ids))
+    idflag, idbytes = _pack_ids(ids)
     wkind, wbytes = _pack_weights(weights)
-    parts = [deltas.tobytes(), wbytes]
+    wkind |= idflag
+    parts = [idbytes, wbytes]
     if packed is not None:
         parts.append(packed)
         return wkind | _PACKED, b"".join(parts)
@@ -140,15 +172,16 @@ def decode_block(data: bytes, count: int, fixedsize):
     """Return (ids, weights, values) of a block made by ``encode_block``, as Whoosh holds them."""
     flags = data[0]
     wkind, wide = flags & 15, (flags >> 4) & 1
-    pos = 1 + 4 * count
-    ids = tuple(accumulate(array("I", data[1:pos])))
+    pos = _ids_end(flags, count)
+    code = ID_CODES[flags & (_IDS16 | _IDS8)][0]
+    ids = tuple(accumulate(array(code, data[5:pos]), initial=_FIRST.unpack_from(data, 1)[0]))
     if wkind == _ONES:
         weights = array("f", [1.0]) * count
     elif wkind == _SAME:
         weights = array("f", data[pos : pos + 4]) * count
         pos += 4
     else:
-        code, size = {_U16: ("H", 2), _U32: ("I", 4), _F32: ("f", 4)}[wkind]
+        code, size = _WEIGHT_CODES[wkind]
         raw = array(code, data[pos : pos + size * count])
         weights = raw if code == "f" else array("f", raw)
         pos += size * count
@@ -303,11 +336,11 @@ def values_at(data: bytes, count: int) -> int | None:
     if not flags & _PACKED:
         return None
     wkind = flags & 15
-    pos = 1 + 4 * count
+    pos = _ids_end(flags, count)
     if wkind == _SAME:
         pos += 4
-    elif wkind in (_U16, _U32, _F32):
-        pos += (2 if wkind == _U16 else 4) * count
+    elif wkind in _WEIGHT_CODES:
+        pos += _WEIGHT_CODES[wkind][1] * count
     return pos
 
 
@@ -315,16 +348,26 @@ def block_arrays(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
     """Return the (ids, weights) of a block made by ``encode_block`` as numpy arrays."""
     flags = data[0]
     wkind = flags & 15
-    pos = 1 + 4 * count
-    ids = np.cumsum(np.frombuffer(data, np.uint32, count, 1), dtype=np.int64)
+    width = flags & (_IDS16 | _IDS8)
+    pos = _ids_end(flags, count)
+    if not width:  # the first document and the deltas: one uint32 array
+        ids = np.cumsum(np.frombuffer(data, np.uint32, count, 1), dtype=np.int64)
+    else:
+        ids = np.empty(count, np.int64)
+        ids[0] = _FIRST.unpack_from(data, 1)[0]
+        ids[1:] = np.frombuffer(data, _ID_DTYPES[width], count - 1, 5)
+        np.cumsum(ids, out=ids)
     if wkind == _ONES:
         weights = np.ones(count)
     elif wkind == _SAME:
         weights = np.full(count, np.frombuffer(data, np.float32, 1, pos)[0], np.float64)
     else:
-        kind = {_U16: np.uint16, _U32: np.uint32, _F32: np.float32}[wkind]
+        kind = _WEIGHT_CODES[wkind][0]
         weights = np.frombuffer(data, kind, count, pos).astype(np.float64)
     return ids, weights
+
+
+_ID_DTYPES = {_IDS16: np.uint16, _IDS8: np.uint8}
 
 
 class NewsLeafMatcher(W3LeafMatcher):
@@ -539,8 +582,10 @@ class NewsPerDocReader(W3PerDocReader):
 class NewsCodec(W3Codec):
     """Whoosh's W3 codec with tighter posting blocks and stored fields."""
 
-    def __init__(self, blocklimit=128, compression=6, inlinelimit=1):
-        # zlib level 6 for posting blocks (Whoosh: 3): 1% smaller on BBC, no slower to read.
+    def __init__(self, blocklimit=128, compression=1, inlinelimit=1):
+        # zlib level 1 for posting blocks (Whoosh: 3).  Their arrays are of the narrowest
+        # types that fit, so level 6 made them only 0.4% smaller on Reuters, and took half
+        # as long again to write.
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def per_document_writer(self, storage, segment):

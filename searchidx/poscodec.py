@@ -4,7 +4,7 @@ Whoosh's ``Positions`` format encodes a posting's positions as a 4-byte count an
 pickled list of deltas (``pack_uint(n) + pickle.dumps(deltas, 2)``): 12 bytes for one
 position, about half an index's postings bytes.  A block of our codec (``codec.py``)
 stores them instead as two arrays — each posting's number of positions and all the
-deltas one after another, 16 bits each where they fit — which zlib then compresses.
+deltas one after another, 8 or 16 bits each where they fit — which zlib then compresses.
 Reading turns them back into exactly Whoosh's bytes (pickling is deterministic), so the
 matchers, phrases and the fast path above see what they saw before; ``block_positions``
 gives the positions as arrays without making the bytes.
@@ -25,7 +25,32 @@ import numpy as np
 from whoosh.formats import Positions
 
 _COUNT = struct.Struct(">I")  # Whoosh's pack_uint: the number of positions
-_HEAD = struct.Struct("<IB")  # values in the block, widths (bit 0: counts, bit 1: deltas)
+# Values in the block, and widths: counts are uint32 (bit 0), uint8 (bit 3) or else
+# uint16; deltas uint32 (bit 1), uint8 (bit 2) or else uint16.  (Bits 2 and 3 are newer:
+# blocks written before them are never narrower than 16 bits.)
+_HEAD = struct.Struct("<IB")
+_WIDE_COUNTS, _WIDE_DELTAS, _NARROW_DELTAS, _NARROW_COUNTS = 1, 2, 4, 8
+
+
+def widths(largest_count: int, largest_delta: int) -> int:
+    """Return the widths byte of a block whose largest count and delta are these."""
+    counts = _WIDE_COUNTS if largest_count >= 65536 else _NARROW_COUNTS if largest_count < 256 else 0
+    deltas = _WIDE_DELTAS if largest_delta >= 65536 else _NARROW_DELTAS if largest_delta < 256 else 0
+    return counts | deltas
+
+
+def _code(widths: int, wide: int, narrow: int) -> str:
+    return "I" if widths & wide else "B" if widths & narrow else "H"
+
+
+def counts_code(widths: int) -> str:
+    """Return the typecode of the counts of a block of these widths."""
+    return _code(widths, _WIDE_COUNTS, _NARROW_COUNTS)
+
+
+def deltas_code(widths: int) -> str:
+    """Return the typecode of the deltas of a block of these widths."""
+    return _code(widths, _WIDE_DELTAS, _NARROW_DELTAS)
 _SINGLE: dict[int, bytes] = {}  # Whoosh's bytes of a lone position, by position
 _SINGLE_LIMIT = 1 << 16
 
@@ -79,16 +104,10 @@ def pack(counts, deltas) -> bytes:
     """Return the packed form of COUNTS and DELTAS (``array`` or numpy arrays of uint32)."""
     counts = np.asarray(counts, np.uint32)
     deltas = np.asarray(deltas, np.uint32)
-    widths = 0
-    if len(counts) and _max(counts) >= 65536:
-        widths |= 1
-    else:
-        counts = counts.astype(np.uint16)
-    if len(deltas) and _max(deltas) >= 65536:
-        widths |= 2
-    else:
-        deltas = deltas.astype(np.uint16)
-    return _HEAD.pack(len(counts), widths) + counts.tobytes() + deltas.tobytes()
+    sizes = widths(_max(counts) if len(counts) else 0, _max(deltas) if len(deltas) else 0)
+    counts = counts.astype(counts_code(sizes))
+    deltas = deltas.astype(deltas_code(sizes))
+    return _HEAD.pack(len(counts), sizes) + counts.tobytes() + deltas.tobytes()
 
 
 def _max(values: np.ndarray) -> int:
@@ -130,13 +149,12 @@ def as_bytes(packed: Packed) -> tuple[array, bytes]:
 
 
 def _arrays(data: bytes, pos: int) -> tuple[array, array]:
-    nvalues, widths = _HEAD.unpack_from(data, pos)
+    nvalues, sizes = _HEAD.unpack_from(data, pos)
     pos += _HEAD.size
-    code = "I" if widths & 1 else "H"
-    size = 4 if widths & 1 else 2
-    counts = array(code, data[pos : pos + size * nvalues])
-    pos += size * nvalues
-    deltas = array("I" if widths & 2 else "H", data[pos:])
+    counts = array(counts_code(sizes))
+    end = pos + counts.itemsize * nvalues
+    counts.frombytes(data[pos:end])
+    deltas = array(deltas_code(sizes), data[end:])
     return counts, deltas
 
 

@@ -99,29 +99,18 @@ class NewsTermInfo(W3TermInfo):
 
     def _compact_one(self) -> bytes:
         docnum, weight, value = self._held
-        return b"".join(
-            (
-                _FLAG_ONE,
-                _varint(docnum),
-                _weight(weight),
-                _LENGTH_BYTES.pack(*self._length_bytes()),
-                value,
-            )
-        )
+        return compact_one(docnum, weight, *self._length_bytes(), value)
 
     def _compact_list(self) -> bytes:
-        return b"".join(
-            (
-                _FLAG_LIST,
-                _weight(self._weight),
-                _varint(self._df),
-                _LENGTH_BYTES.pack(*self._length_bytes()),
-                _weight(self._maxweight),
-                _varint(self._minid),
-                _varint(self._maxid - self._minid),
-                _varint(self._offset),
-                _varint(self._length),
-            )
+        return compact_list(
+            self._weight,
+            self._df,
+            *self._length_bytes(),
+            self._maxweight,
+            self._minid,
+            self._maxid,
+            self._offset,
+            self._length,
         )
 
     def _length_bytes(self) -> tuple[int, int]:
@@ -176,6 +165,41 @@ class NewsTermInfo(W3TermInfo):
         terminfo._offset, at = _read_varint(s, at)
         terminfo._length, at = _read_varint(s, at)
         return terminfo
+
+
+def compact_one(docnum: int, weight: float, low: int, high: int, value: bytes) -> bytes:
+    """Return the bytes of a term info holding its one posting (``COMPACT_ONE``): DOCNUM,
+    WEIGHT, the field's length bytes LOW and HIGH (low 0: none) and VALUE."""
+    return b"".join((_FLAG_ONE, _varint(docnum), _weight(weight), _LENGTH_BYTES.pack(low, high), value))
+
+
+def compact_list(
+    weight: float,
+    df: int,
+    low: int,
+    high: int,
+    maxweight: float,
+    minid: int,
+    maxid: int,
+    offset: int,
+    length: int,
+) -> bytes:
+    """Return the bytes of a term info of a posting list (``COMPACT_LIST``): its total
+    WEIGHT, documents DF, field length bytes LOW and HIGH (low 0: none), largest weight,
+    first and last documents, and where its blocks are in the postings file."""
+    return b"".join(
+        (
+            _FLAG_LIST,
+            _weight(weight),
+            _varint(df),
+            _LENGTH_BYTES.pack(low, high),
+            _weight(maxweight),
+            _varint(minid),
+            _varint(maxid - minid),
+            _varint(offset),
+            _varint(length),
+        )
+    )
 
 
 _FLAG_ONE = bytes((COMPACT_ONE,))

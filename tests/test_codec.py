@@ -11,8 +11,8 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
-from searchidx import Engine, index_paths, storage
-from searchidx.codec import NewsCodec, decode_block, encode_block
+from searchidx import Engine, codec, index_paths, poscodec, storage
+from searchidx.codec import NewsCodec, block_arrays, decode_block, encode_block
 from searchidx.schema import build_schema
 
 from .helpers import all_postings, vocabulary, write_corpus
@@ -30,8 +30,16 @@ from .test_segment_bytes import _subfiles
     ],
 )
 @pytest.mark.parametrize("fixedsize", [None, 0, 2])
-def test_blocks_round_trip(weights, fixedsize):
-    ids = array("I", [0, 3, 4, 100, 2**31])
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [0, 3, 4, 100, 2**31],  # a delta of 32 bits
+        [70000, 70001, 70300, 135000, 135001],  # 16 bits after a large first
+        [2**32 - 300, 2**32 - 200, 2**32 - 199, 2**32 - 2, 2**32 - 1],  # 8 bits
+    ],
+)
+def test_blocks_round_trip(weights, fixedsize, ids):
+    ids = array("I", ids)
     weights = array("f", weights)
     if fixedsize is None:
         values = [b"", b"x" * 70000, b"\x00\x01", b"abc", b"q"][1:]  # Whoosh keeps non-empty
@@ -44,6 +52,36 @@ def test_blocks_round_trip(weights, fixedsize):
     assert got_ids == tuple(ids)
     assert got_weights == weights
     assert got_values == ((None,) * 5 if fixedsize == 0 else tuple(values))
+    arrays = block_arrays(bytes([flags]) + data, len(ids))
+    assert arrays[0].tolist() == list(ids) and arrays[1].tolist() == list(weights)
+
+
+@pytest.mark.parametrize("deltas", [[5, 1, 1], [300, 1, 2], [70000, 9, 1]])
+@pytest.mark.parametrize("counts_seen", [[1, 2], [300, 2]])
+def test_a_block_written_before_narrow_types_reads_the_same(deltas, counts_seen):
+    """Blocks of earlier segments: uint32 documents, 16 bits (or 32) at least elsewhere."""
+    ids = [7, 9, 600]
+    counts = [1, 1, 1]  # a position each
+    old = bytes([codec._U16 | codec._PACKED])
+    old += array("I", [ids[0], ids[1] - ids[0], ids[2] - ids[1]]).tobytes()
+    old += array("H", counts_seen + [1]).tobytes()  # the weights
+    wide = max(deltas) >= 65536
+    old += poscodec._HEAD.pack(3, wide << 1) + array("H", counts).tobytes()
+    old += array("I" if wide else "H", deltas).tobytes()
+    got_ids, weights = block_arrays(old, 3)
+    assert got_ids.tolist() == ids and weights.tolist() == counts_seen + [1]
+    at = codec.values_at(old, 3)
+    assert at == 1 + 12 + 6
+    assert [c.tolist() for c in poscodec.block_positions(old, at)][0] == counts
+    assert decode_block(old, 3, None)[0] == tuple(ids)
+    new_flags, new_data = codec.encode_flat(
+        array("I", ids), array("f", counts_seen + [1]), None, b"", None, True,
+        packed=poscodec.pack(counts, deltas),
+    )
+    new = bytes([new_flags]) + new_data
+    assert len(new) < len(old)  # narrower types where they fit
+    assert block_arrays(new, 3)[0].tolist() == ids
+    assert poscodec.decode(new, codec.values_at(new, 3)) == poscodec.decode(old, at)
 
 
 def _build(index_dir, docs, memory_mb=None):

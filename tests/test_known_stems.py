@@ -30,6 +30,11 @@ def test_the_porter_normaliser_uses_the_table_and_stems_other_words():
     assert stem is not nltk_stem and stem.__name__ == "known_or_stem"
     for word in ["governments", "running", "zzzqing", "antidisestablishmentarianism", "e"]:
         assert stem(word) == nltk_stem(word)
+    # Numbers skip the stemmer, which leaves them as they are; words with digits do not.
+    numbers = [str(n) for n in range(0, 100_000, 7)] + ["0" * 30, "1987", "007"]
+    assert [n for n in numbers if stem(n) != n or nltk_stem(n) != n] == []
+    assert stem("1980s") == nltk_stem("1980s") == "1980"
+    assert stem("٣٤") == nltk_stem("٣٤")  # digits, but not ASCII: the stemmer's own answer
 
 
 def test_a_table_that_disagrees_with_the_stemmer_is_not_used():

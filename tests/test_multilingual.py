@@ -369,6 +369,16 @@ def test_an_unusual_dateline_goes_to_dateparser_with_the_language_hint():
     assert parse_date_line("Top 10 films of 2004", "en") is None  # no day and month
 
 
+def test_a_headline_with_a_percentage_is_not_sent_to_dateparser(monkeypatch):
+    from searchidx.ingest import dates
+
+    asked = []
+    monkeypatch.setattr(dates, "_dateparser", lambda text, language: asked.append(text))
+    assert parse_date_line("Singapore growth at 8.1% in 2004", "en") is None
+    assert parse_date_line("17 Ιανουαρίου 2020", "el") is None  # a date: dateparser asked
+    assert asked == ["17 Ιανουαρίου 2020"]
+
+
 def test_a_german_article_gets_its_dateline(tmp_path):
     folder = tmp_path / "de"
     folder.mkdir()
