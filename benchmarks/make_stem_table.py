@@ -9,7 +9,7 @@ is stemmed as before, and the table is checked against the stemmer when it loads
 The words come from wordfreq's English list (a general frequency list of web, subtitle,
 news and book text, not from any collection searchidx is measured on).  Run with
 wordfreq's data at hand (``pip install wordfreq msgpack``; neither is a dependency of
-searchidx): ``python benchmarks/make_stem_table.py [--words 50000]``.
+searchidx): ``python benchmarks/make_stem_table.py [--words 100000]``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def common_words(limit: int) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--words", type=int, default=50_000)
+    ap.add_argument("--words", type=int, default=100_000)
     args = ap.parse_args()
     from nltk.stem import PorterStemmer
 

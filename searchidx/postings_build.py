@@ -27,7 +27,15 @@ from typing import NamedTuple
 
 from whoosh.formats import Existence
 
-from .analysis import Memo, NewsAnalyzer, _has_bigram_runs, index_columns, normalizer, untag
+from .analysis import (
+    Memo,
+    NewsAnalyzer,
+    _has_bigram_runs,
+    fold,
+    index_columns,
+    normalizer,
+    untag,
+)
 from .lexicon import FIELD as WORDS_FIELD
 from .schema import CountedPositions
 
@@ -37,14 +45,15 @@ _EMPTY = b""
 class _PairedNormalizer:
     """Map a surface word to ((index term, folded word), stopword) or None, memoised.
 
-    Both normalisers it pairs fold the word first and drop it for the same reason (an
-    empty fold), and both call it a stopword by its folded form, so one token stream
-    serves both.
+    The lexicon's normaliser (no stemmer) gives a word's fold (``analysis.fold``): both it
+    and the index's normaliser fold the word first and drop it for the same reason (an
+    empty fold), and both call it a stopword by its folded form, so one token stream serves
+    both, and the lexicon's term is the fold itself (asked of ``fold`` directly: a worker
+    meets tens of thousands of new words, and the lexicon's own cache is not needed).
     """
 
-    def __init__(self, stem, plain):
+    def __init__(self, stem):
         self._stem = stem
-        self._plain = plain
         self.cache: dict = Memo(self._pair, limit=200_000)  # as the normalisers' own
 
     def __call__(self, surface: str):
@@ -53,16 +62,13 @@ class _PairedNormalizer:
     def _pair(self, surface: str):
         entry = self._stem(surface)
         if entry is not None:
-            folded = self._plain(surface)
-            entry = ((entry[0], folded[0]), entry[1])
+            entry = ((entry[0], fold(surface)), entry[1])
         return entry
 
 
 @cache
 def _paired(stemmer: str, language: str) -> _PairedNormalizer:
-    return _PairedNormalizer(
-        normalizer(stemmer, language=language), normalizer("none", language="en")
-    )
+    return _PairedNormalizer(normalizer(stemmer, language=language))
 
 
 def _fast_field(field) -> NewsAnalyzer | None:
