@@ -99,11 +99,11 @@ def detect(text: str, *, wait: bool = True) -> str | None:
     """
     sample = text[:SAMPLE_CHARS]
     if sample.isascii():  # the stdlib's engine: the same words, about twice as fast
-        words = _ASCII_WORD.findall(sample)[:ENGLISH_WORDS]
+        words = _ASCII_WORD.findall(sample.lower())[:ENGLISH_WORDS]
     else:
-        words = _WORD.findall(sample, concurrent=False)[:ENGLISH_WORDS]
+        words = list(map(str.lower, _WORD.findall(sample, concurrent=False)[:ENGLISH_WORDS]))
     if len(words) >= 8:
-        stopwords = sum(map(STOPWORDS.__contains__, map(str.lower, words)))  # loops in C
+        stopwords = sum(map(STOPWORDS.__contains__, words))  # loops in C
         if stopwords >= ENGLISH_SHARE * len(words):
             return DEFAULT_LANGUAGE
     enough_letters = _ENOUGH_LETTERS.match(sample, concurrent=False)
