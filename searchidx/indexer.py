@@ -164,9 +164,11 @@ def _fields(doc: Document, fileinfo: str, schema_names: set[str], language: str 
         "_stored_title": doc.title,
         # The body is indexed with the headline in front, so one BM25 field sees the whole
         # article (see ranking.py); the stored body stays the article text alone.
-        "body": tag(body, language),
+        "body": (tagged := tag(body, language)),
         "_stored_body": doc.body,
-        "words": body,
+        # The lexicon's words are the body's (its analyzer reads the tag and stems nothing):
+        # the same string, so a worker is sent it once (pickle keeps one copy an object).
+        "words": tagged,
         "language": language,
         "source": doc.source,
         "url": doc.url,

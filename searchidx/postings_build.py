@@ -210,7 +210,11 @@ def prepare(schema, fields: dict) -> dict[str, Columns | Distinct]:
         analyzer = _fast_field(schema[name])
         if analyzer is None:
             continue
-        with_words = name == "body" and words_ok and untag(value)[1] == words_value
+        with_words = (
+            name == "body"
+            and words_ok
+            and (value is words_value or untag(value)[1] == untag(words_value)[1])
+        )
         columns, words = analyse(value, analyzer, with_words)
         prepared[name] = columns
         if words is not None:
