@@ -134,7 +134,9 @@ class _Blocks:
         ]
         id_deltas[starts] = ids[starts]
         self.firsts_bytes = id_deltas.astype(np.uint32).tobytes()
-        self.id_bytes = {flag: _Narrowed(id_deltas, code) for flag, (code, _) in codec.ID_CODES.items()}
+        self.id_bytes = {
+            flag: _Narrowed(id_deltas, code) for flag, (code, _) in codec.ID_CODES.items()
+        }
         wide = counts.astype(np.int64)
         self.wmin = np.minimum.reduceat(wide, starts).tolist()
         self.wmax = np.maximum.reduceat(wide, starts).tolist()

@@ -341,7 +341,9 @@ def _add_batch(run: _Run) -> None:
     if not batch:
         return
     if run.stories is not None:
-        stories = run.stories.fields_many([(item.id, item.title, item.body) for item, _, _ in batch])
+        stories = run.stories.fields_many(
+            [(item.id, item.title, item.body) for item, _, _ in batch]
+        )
     else:
         stories = [{}] * len(batch)
     for (item, term, add), story in zip(batch, stories):

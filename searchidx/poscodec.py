@@ -34,8 +34,12 @@ _WIDE_COUNTS, _WIDE_DELTAS, _NARROW_DELTAS, _NARROW_COUNTS = 1, 2, 4, 8
 
 def widths(largest_count: int, largest_delta: int) -> int:
     """Return the widths byte of a block whose largest count and delta are these."""
-    counts = _WIDE_COUNTS if largest_count >= 65536 else _NARROW_COUNTS if largest_count < 256 else 0
-    deltas = _WIDE_DELTAS if largest_delta >= 65536 else _NARROW_DELTAS if largest_delta < 256 else 0
+    counts = (
+        _WIDE_COUNTS if largest_count >= 65536 else _NARROW_COUNTS if largest_count < 256 else 0
+    )
+    deltas = (
+        _WIDE_DELTAS if largest_delta >= 65536 else _NARROW_DELTAS if largest_delta < 256 else 0
+    )
     return counts | deltas
 
 
@@ -51,6 +55,8 @@ def counts_code(widths: int) -> str:
 def deltas_code(widths: int) -> str:
     """Return the typecode of the deltas of a block of these widths."""
     return _code(widths, _WIDE_DELTAS, _NARROW_DELTAS)
+
+
 _SINGLE: dict[int, bytes] = {}  # Whoosh's bytes of a lone position, by position
 _SINGLE_LIMIT = 1 << 16
 

@@ -170,7 +170,9 @@ class NewsTermInfo(W3TermInfo):
 def compact_one(docnum: int, weight: float, low: int, high: int, value: bytes) -> bytes:
     """Return the bytes of a term info holding its one posting (``COMPACT_ONE``): DOCNUM,
     WEIGHT, the field's length bytes LOW and HIGH (low 0: none) and VALUE."""
-    return b"".join((_FLAG_ONE, _varint(docnum), _weight(weight), _LENGTH_BYTES.pack(low, high), value))
+    return b"".join(
+        (_FLAG_ONE, _varint(docnum), _weight(weight), _LENGTH_BYTES.pack(low, high), value)
+    )
 
 
 def compact_list(

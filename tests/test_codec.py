@@ -75,7 +75,12 @@ def test_a_block_written_before_narrow_types_reads_the_same(deltas, counts_seen)
     assert [c.tolist() for c in poscodec.block_positions(old, at)][0] == counts
     assert decode_block(old, 3, None)[0] == tuple(ids)
     new_flags, new_data = codec.encode_flat(
-        array("I", ids), array("f", counts_seen + [1]), None, b"", None, True,
+        array("I", ids),
+        array("f", counts_seen + [1]),
+        None,
+        b"",
+        None,
+        True,
         packed=poscodec.pack(counts, deltas),
     )
     new = bytes([new_flags]) + new_data
