@@ -28,6 +28,7 @@ EXTRA = [
     ("Le président a annoncé l'accord: «annoncée» à Paris-Nord, é-é.", "fr"),
     ("財政部长 said 財政 in 東京-大阪 and 서울 ไทย e-mail", "en"),
     ("the and of to be or not to be", "en"),
+    ("Type i-t or o-n: joined forms spelt as stopwords, a-n x-ray", "en"),
     ("", "en"),
     ("   --- ... ///", "en"),
     ("a\u0301 \u0301 Cafe\u0301 ё Ёлка", "ru"),
