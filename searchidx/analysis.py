@@ -225,11 +225,7 @@ def _with_known_stems(stem: Callable[[str], str]) -> Callable[[str], str]:
 
     def known_or_stem(word: str) -> str:
         term = get(word)
-        if term is None:
-            # A number is its own stem (the rules take letters off): Reuters alone has
-            # thousands of different ones, each 20 microseconds of the stemmer's time.
-            return word if word.isdigit() and word.isascii() else stem(word)
-        return term
+        return stem(word) if term is None else term
 
     return known_or_stem
 
@@ -285,6 +281,10 @@ class _Normalizer:
         word = fold(surface)
         if not word or all(unicodedata.combining(c) for c in word):  # a lone mark
             entry = None
+        elif word.isdigit() and word.isascii():
+            # A number is its own term: every stemmer's rules take letters off.  Reuters
+            # alone has thousands of different ones, 20 microseconds of Porter's time each.
+            entry = (word, word in STOPWORDS)
         else:
             if self._stem is None:
                 self._stem = _stem_function(self._key)

@@ -26,8 +26,8 @@ from .terminfo import compact_list, compact_one
 _INT = struct.Struct("!i")  # Whoosh's write_int: a block's length (negative: the last)
 _FLOAT = struct.Struct("<f")  # a block's one weight (codec._SAME)
 _NO_LENGTH = 256  # above any length byte: a posting of a document without the field
-# The shortest and longest field of a term's blocks (length bytes; _NO_LENGTH: none) as its
-# term info keeps them (``NewsTermInfo._length_bytes``: made lengths and back; none: 0).
+# The shortest and longest field (length bytes; _NO_LENGTH: none) as a block header and a
+# term info keep them: made lengths and back (Whoosh's round trip; none: 0).
 _LOW_BYTE = [length_to_byte(byte_to_length(b)) for b in range(256)] + [0]
 _HIGH_BYTE = [length_to_byte(byte_to_length(b) if b else 0) for b in range(256)]
 
@@ -49,16 +49,11 @@ def write_field(fieldwriter, grouped, lens: bytes | None, positions: bool) -> No
     add_term = fieldwriter._tindex.add
     starts = term_starts.tolist()
     firsts = blocks.firsts
-    ids, wmax, lmin, lmax = blocks.ids, blocks.wmax, blocks.lmin, blocks.lmax
+    ids, wmax = blocks.ids, blocks.wmax
     for t in range(len(texts)):
         a, b = starts[t], starts[t + 1]
         first, end = firsts[t], firsts[t + 1]
-        if lmin is None:
-            low, high = 0, _HIGH_BYTE[0]
-        elif end - first == 1:
-            low, high = _LOW_BYTE[lmin[first]], _HIGH_BYTE[lmax[first]]
-        else:
-            low, high = _LOW_BYTE[min(lmin[first:end])], _HIGH_BYTE[max(lmax[first:end])]
+        low, high = blocks.length_bytes(first, end)
         if b - a == 1:  # one posting: held by the term info (terminfo.py)
             value = blocks.value(a) if positions else b""
             add_term(prefix + texts[t], compact_one(ids[a], float(wmax[first]), low, high, value))
@@ -169,39 +164,36 @@ class _Blocks:
             kind, weights = codec._ONES, b""
         elif lo == hi:
             kind, weights = codec._SAME, _FLOAT.pack(hi)
-        elif hi < 256:
-            kind, weights = codec._U8, self.counts["B"].slice(s, e)
-        elif hi < 65536:
-            kind, weights = codec._U16, self.counts["H"].slice(s, e)
         else:
-            kind, weights = codec._U32, self.counts["I"].slice(s, e)
+            kind = codec.count_kind(hi)
+            weights = self.counts[codec._WEIGHT_CODES[kind][0]].slice(s, e)
         idflag = self.id_flags[block]
-        kind |= idflag
+        flags = kind | idflag | (codec._PACKED if positions else 0)
         first = self.firsts_bytes[4 * s : 4 * s + 4]
-        parts = [b"", first, self.id_bytes[idflag].slice(s + 1, e), weights]
+        parts = [bytes((flags,)), first, self.id_bytes[idflag].slice(s + 1, e), weights]
         if positions:  # packed as poscodec.pack does: 8 or 16 bits where they fit
-            kind |= codec._PACKED
             ts, te = self.token_starts[s], self.token_starts[e]
             sizes = poscodec.widths(hi, self.dmax[block])
             parts.append(poscodec._HEAD.pack(e - s, sizes))
             parts.append(self.counts[poscodec.counts_code(sizes)].slice(s, e))
             parts.append(self.delta_bytes[poscodec.deltas_code(sizes)].slice(ts, te))
-        parts[0] = bytes((kind,))
         return b"".join(parts)
+
+    def length_bytes(self, first: int, end: int) -> tuple[int, int]:
+        """Return the shortest and longest field's length bytes of blocks FIRST..END."""
+        if self.lmin is None:
+            return 0, _HIGH_BYTE[0]
+        if end - first == 1:
+            return _LOW_BYTE[self.lmin[first]], _HIGH_BYTE[self.lmax[first]]
+        return _LOW_BYTE[min(self.lmin[first:end])], _HIGH_BYTE[max(self.lmax[first:end])]
 
     def header(self, block: int, comp: int) -> bytes:
         """Return BLOCK's header: count, last document, largest weight, compression, lengths."""
         s, e = self.starts[block], self.ends[block]
-        minlength, maxlength = None, 0
-        if self.lmin is not None:
-            low, high = self.lmin[block], self.lmax[block]
-            minlength = None if low == _NO_LENGTH else byte_to_length(low)
-            maxlength = byte_to_length(high) if high else 0
         return codec.BLOCK_HEADER.pack(
             e - s,
             self.ids[e - 1],
             float(self.wmax[block]),
             comp,
-            length_to_byte(minlength),
-            length_to_byte(maxlength),
+            *self.length_bytes(block, block + 1),
         )

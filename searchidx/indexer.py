@@ -154,6 +154,7 @@ def _article(doc: Document) -> str:
 def _fields(doc: Document, fileinfo: str, schema_names: set[str], language: str = "") -> dict:
     body = _article(doc)
     language = language or doc.language or detect(body)
+    tagged = tag(body, language)
     fields = {
         "id": doc.id,
         "path": doc.path,
@@ -164,7 +165,7 @@ def _fields(doc: Document, fileinfo: str, schema_names: set[str], language: str 
         "_stored_title": doc.title,
         # The body is indexed with the headline in front, so one BM25 field sees the whole
         # article (see ranking.py); the stored body stays the article text alone.
-        "body": (tagged := tag(body, language)),
+        "body": tagged,
         "_stored_body": doc.body,
         # The lexicon's words are the body's (its analyzer reads the tag and stems nothing):
         # the same string, so a worker is sent it once (pickle keeps one copy an object).

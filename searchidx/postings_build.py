@@ -45,11 +45,10 @@ _EMPTY = b""
 class _PairedNormalizer:
     """Map a surface word to ((index term, folded word), stopword) or None, memoised.
 
-    The lexicon's normaliser (no stemmer) gives a word's fold (``analysis.fold``): both it
-    and the index's normaliser fold the word first and drop it for the same reason (an
-    empty fold), and both call it a stopword by its folded form, so one token stream serves
-    both, and the lexicon's term is the fold itself (asked of ``fold`` directly: a worker
-    meets tens of thousands of new words, and the lexicon's own cache is not needed).
+    The lexicon's term for a word is its fold (``analysis.fold``: its normaliser stems
+    nothing), and the index's normaliser folds the word first too, dropping it for the same
+    reason (an empty fold) and calling it a stopword by the same fold: so one token stream
+    serves both fields.
     """
 
     def __init__(self, stem):
