@@ -6,8 +6,11 @@ tokens already holds every posting in arrays (documents, weights, positions) sor
 term, so here what each block needs is computed for the whole field at once with numpy —
 where blocks start (every 128 postings of a term), document deltas, each block's weight
 kind, smallest and largest field length and position widths — and a block is then a few
-slices of those arrays, zlib and a header.  The bytes written are exactly those of
-``NewsPostingsWriter`` (a test compares the files), so readers see no difference.
+slices of those arrays, zlib and a header.  The term infos are made for the whole field at
+once too (``terminfo.compact_lists`` and ``compact_ones``, with ``byterows``) and go to the
+term table in one call (``termtable.TermTableWriter.add_many``).  The bytes written are
+exactly those of ``NewsPostingsWriter`` and Whoosh's term table (tests compare the files),
+so readers see no difference.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from . import codec, poscodec
-from .terminfo import compact_list, compact_one
+from . import byterows, codec, poscodec
+from .terminfo import compact_lists, compact_ones
 
 _INT = struct.Struct("!i")  # Whoosh's write_int: a block's length (negative: the last)
 _FLOAT = struct.Struct("<f")  # a block's one weight (codec._SAME)
@@ -36,28 +39,46 @@ def write_field(fieldwriter, grouped, lens: bytes | None, positions: bool) -> No
     """Write every term of GROUPED (one field) through FIELDWRITER, started on that field.
 
     LENS is the field's length column (a byte a document) or None; POSITIONS whether the
-    format keeps positions (packed as ``poscodec`` packs them).
+    format keeps positions (packed as ``poscodec`` packs them).  The posting lists are
+    written a block at a time; the term infos are made for all terms at once and added to
+    the term table in one call.
     """
     texts, ids, counts, term_starts, deltas, token_starts = grouped.arrays()
     if not texts:
         return
     post = fieldwriter._postwriter
     blocks = _Blocks(ids, counts, term_starts, deltas, token_starts, lens, post._blocklimit)
+    lone = np.diff(term_starts) == 1  # one posting: held by the term info (terminfo.py)
+    lists, singles = np.flatnonzero(~lone), np.flatnonzero(lone)
+    offsets, extents = _write_lists(fieldwriter._postfile, blocks, lists, post, positions)
+    low, high = blocks.term_length_bytes(term_starts)
+    wide = counts.astype(np.int64)
+    a, b = term_starts[lists], term_starts[lists + 1]
+    list_infos = compact_lists(
+        np.add.reduceat(wide, term_starts[:-1])[lists],
+        b - a,
+        low[lists],
+        high[lists],
+        np.maximum.reduceat(wide, term_starts[:-1])[lists],
+        ids[a],
+        ids[b - 1],
+        offsets,
+        extents,
+    )
+    at = term_starts[singles]
+    values = blocks.values(at) if positions else byterows.of_bytes([b""] * len(at))
+    lone_infos = compact_ones(ids[at], wide[at], low[singles], high[singles], values)
+    infos = byterows.place(len(texts), [(lists, list_infos), (singles, lone_infos)])
+    fieldwriter._tindex.add_many(pack_ushort(fieldwriter._fieldid), texts, infos)
+
+
+def _write_lists(postfile, blocks, lists, post, positions: bool) -> tuple[list, list]:
+    """Write the posting lists of terms LISTS; return where each starts and its bytes."""
     level = post._compression
-    postfile = fieldwriter._postfile
-    prefix = pack_ushort(fieldwriter._fieldid)
-    add_term = fieldwriter._tindex.add
-    starts = term_starts.tolist()
     firsts = blocks.firsts
-    ids, wmax = blocks.ids, blocks.wmax
-    for t in range(len(texts)):
-        a, b = starts[t], starts[t + 1]
+    offsets, extents = [], []
+    for t in lists.tolist():
         first, end = firsts[t], firsts[t + 1]
-        low, high = blocks.length_bytes(first, end)
-        if b - a == 1:  # one posting: held by the term info (terminfo.py)
-            value = blocks.value(a) if positions else b""
-            add_term(prefix + texts[t], compact_one(ids[a], float(wmax[first]), low, high, value))
-            continue
         offset = postfile.tell()
         postfile.write(WHOOSH3_HEADER_MAGIC)
         for block in range(first, end):
@@ -70,18 +91,9 @@ def write_field(fieldwriter, grouped, lens: bytes | None, positions: bool) -> No
             postfile.write(_INT.pack(-size if block == end - 1 else size))
             postfile.write(head)
             postfile.write(data)
-        info = compact_list(
-            float(sum(blocks.wsum[first:end])),
-            b - a,
-            low,
-            high,
-            float(max(wmax[first:end])),
-            ids[a],
-            ids[b - 1],
-            offset,
-            postfile.tell() - offset,
-        )
-        add_term(prefix + texts[t], info)
+        offsets.append(offset)
+        extents.append(postfile.tell() - offset)
+    return offsets, extents
 
 
 class _Narrowed:
@@ -138,23 +150,38 @@ class _Blocks:
         self.wsum = np.add.reduceat(wide, starts).tolist()
         self.counts = {code: _Narrowed(counts, code) for code in "BHI"}
         self.lmin = self.lmax = None
+        self._lengths = None
         if lens is not None:  # each block's shortest and longest field (0: none)
             per_posting = np.frombuffer(lens, np.uint8)[ids].astype(np.int64)
             self.lmax = np.maximum.reduceat(per_posting, starts).tolist()
-            per_posting[per_posting == 0] = _NO_LENGTH
-            self.lmin = np.minimum.reduceat(per_posting, starts).tolist()
+            shortest = per_posting.copy()
+            shortest[shortest == 0] = _NO_LENGTH
+            self.lmin = np.minimum.reduceat(shortest, starts).tolist()
+            self._lengths = per_posting, shortest
         if deltas is not None:
             self.deltas = deltas
             self.token_starts = token_starts.tolist()
             self.dmax = np.maximum.reduceat(deltas, token_starts[starts]).tolist()
             self.delta_bytes = {code: _Narrowed(deltas, code) for code in "BHI"}
 
-    def value(self, posting: int) -> bytes:
-        """Return Whoosh's bytes of POSTING's positions."""
-        start, end = self.token_starts[posting], self.token_starts[posting + 1]
-        if end - start == 1:
-            return poscodec.whoosh_value(int(self.deltas[start]))
-        return poscodec.whoosh_values([end - start], self.deltas[start:end])[0]
+    def values(self, postings: np.ndarray) -> byterows.Column:
+        """Return Whoosh's bytes of each of POSTINGS' positions."""
+        token_starts = np.asarray(self.token_starts)
+        starts, counts = token_starts[postings], token_starts[postings + 1] - token_starts[postings]
+        # The postings' tokens, gathered: token j of posting p is starts[p] + j.
+        before = np.cumsum(counts) - counts
+        tokens = np.repeat(starts - before, counts) + np.arange(int(counts.sum()))
+        return byterows.of_bytes(poscodec.whoosh_values(counts, self.deltas[tokens]))
+
+    def term_length_bytes(self, term_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return each term's shortest and longest field's length bytes (over its blocks)."""
+        n_terms = len(term_starts) - 1
+        if self._lengths is None:
+            return np.zeros(n_terms, np.int64), np.full(n_terms, _HIGH_BYTE[0], np.int64)
+        longest, shortest = self._lengths
+        low = np.minimum.reduceat(shortest, term_starts[:-1])
+        high = np.maximum.reduceat(longest, term_starts[:-1])
+        return np.asarray(_LOW_BYTE)[low], np.asarray(_HIGH_BYTE)[high]
 
     def encode(self, block: int, positions: bool) -> bytes:
         """Return BLOCK's flags and flat arrays, as ``codec.encode_flat`` makes them."""
@@ -179,13 +206,11 @@ class _Blocks:
             parts.append(self.delta_bytes[poscodec.deltas_code(sizes)].slice(ts, te))
         return b"".join(parts)
 
-    def length_bytes(self, first: int, end: int) -> tuple[int, int]:
-        """Return the shortest and longest field's length bytes of blocks FIRST..END."""
+    def length_bytes(self, block: int) -> tuple[int, int]:
+        """Return BLOCK's shortest and longest field's length bytes."""
         if self.lmin is None:
             return 0, _HIGH_BYTE[0]
-        if end - first == 1:
-            return _LOW_BYTE[self.lmin[first]], _HIGH_BYTE[self.lmax[first]]
-        return _LOW_BYTE[min(self.lmin[first:end])], _HIGH_BYTE[max(self.lmax[first:end])]
+        return _LOW_BYTE[self.lmin[block]], _HIGH_BYTE[self.lmax[block]]
 
     def header(self, block: int, comp: int) -> bytes:
         """Return BLOCK's header: count, last document, largest weight, compression, lengths."""
@@ -195,5 +220,5 @@ class _Blocks:
             self.ids[e - 1],
             float(self.wmax[block]),
             comp,
-            *self.length_bytes(block, block + 1),
+            *self.length_bytes(block),
         )

@@ -33,9 +33,13 @@ from __future__ import annotations
 
 import struct
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3FieldCursor, W3TermInfo, W3TermsReader
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from . import byterows
+from .byterows import Column
 
 ONE_POSTING = 2  # the flags byte of a term info holding its single posting
 COMPACT_ONE = 3  # ... of a compact term info holding its single posting
@@ -202,6 +206,50 @@ def compact_list(
             _varint(length),
         )
     )
+
+
+def compact_ones(docs, weights, low, high, values: Column) -> Column:
+    """Return ``compact_one``'s bytes for many lone postings at once (arrays, one a term)."""
+    n = len(docs)
+    return byterows.join(
+        [
+            byterows.fixed(np.full((n, 1), COMPACT_ONE, np.uint8)),
+            byterows.varints(docs),
+            _weights(weights),
+            byterows.fixed(np.column_stack([low, high]).astype(np.uint8)),
+            values,
+        ]
+    )
+
+
+def compact_lists(weights, dfs, low, high, maxweights, minids, maxids, offsets, lengths) -> Column:
+    """Return ``compact_list``'s bytes for many posting lists at once (arrays, one a term)."""
+    minids = np.asarray(minids, np.uint64)
+    return byterows.join(
+        [
+            byterows.fixed(np.full((len(dfs), 1), COMPACT_LIST, np.uint8)),
+            _weights(weights),
+            byterows.varints(dfs),
+            byterows.fixed(np.column_stack([low, high]).astype(np.uint8)),
+            _weights(maxweights),
+            byterows.varints(minids),
+            byterows.varints(np.asarray(maxids, np.uint64) - minids),
+            byterows.varints(offsets),
+            byterows.varints(lengths),
+        ]
+    )
+
+
+def _weights(weights) -> Column:
+    """Return ``_weight``'s bytes for each of WEIGHTS."""
+    kept = np.asarray(weights, np.float64).astype("<f4")
+    wide = kept.astype(np.float64)
+    whole = (wide == np.floor(wide)) & (wide >= 0) & (wide < 2.0**53)
+    # A whole number is twice itself as a varint; any other is the varint 1 (its tag)
+    # followed by its float32.
+    tags = byterows.varints(np.where(whole, wide * 2, 1))
+    floats = byterows.Column(kept[~whole].view(np.uint8), np.where(whole, 0, _F32.size))
+    return byterows.join([tags, floats])
 
 
 _FLAG_ONE = bytes((COMPACT_ONE,))

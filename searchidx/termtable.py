@@ -22,10 +22,15 @@ from __future__ import annotations
 import pickle
 from copy import copy
 from hashlib import md5
+from operator import lt
 
+import numpy as np
 from whoosh.filedb.filetables import OrderedHashWriter, _lengths, _pointer
 from whoosh.filedb.structfile import StructFile
 from whoosh.system import IS_LITTLE
+
+from . import byterows
+from .byterows import Column
 
 _NULL_SLOT = _pointer.pack(0, 0)
 
@@ -97,6 +102,34 @@ class TermTableWriter(OrderedHashWriter):
         h = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
         self._buckets[h & 255].append((h, pos))
         self.lastkey = key
+
+    def add_many(self, prefix: bytes, texts: list[bytes], values: Column) -> None:
+        """Add the keys PREFIX + each of TEXTS (increasing) with VALUES' rows, as ``add`` would."""
+        if not texts:
+            return
+        keys = [prefix + text for text in texts]
+        if keys[0] <= self.lastkey or not all(map(lt, keys, keys[1:])):
+            raise ValueError(f"Keys must increase: {self.lastkey!r}, {keys[0]!r}...")
+        keys_column = byterows.of_bytes(keys)
+        heads = np.empty((len(keys), 2), ">i4")  # _lengths: the key's and the value's
+        heads[:, 0] = keys_column.lengths
+        heads[:, 1] = values.lengths
+        records = byterows.join([byterows.fixed(heads), keys_column, values])
+        dbfile = self.dbfile
+        ends = np.cumsum(records.lengths)
+        positions = (ends - records.lengths + dbfile._pos).tolist()
+        self._write(records.flat.tobytes())
+        dbfile._pos += int(ends[-1])
+        try:
+            self.index.array.fromlist(positions)  # all or nothing
+        except (OverflowError, AttributeError):  # Whoosh's growable array takes a wider type
+            self.index.extend(positions)
+        digests = b"".join(md5(key, usedforsecurity=False).digest() for key in keys)
+        hashes = np.frombuffer(digests, ">u4")[3::4].tolist()  # key_hash: the last 4 bytes
+        buckets = self._buckets
+        for h, pos in zip(hashes, positions):
+            buckets[h & 255].append((h, pos))
+        self.lastkey = keys[-1]
 
     def _write_hashes(self) -> None:
         # Whoosh's tables (linear probing in the order the keys came), packed per table,

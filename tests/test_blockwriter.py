@@ -17,12 +17,15 @@ from .conftest import corpus
 from .test_multilingual import ARTICLES
 
 
-def _segment_bytes(index_dir) -> tuple[list, bytes]:
+def _segment_bytes(index_dir) -> tuple[list, bytes, bytes]:
     with storage.open_index(index_dir).reader() as reader:
         (leaf, _base), *others = reader.leaf_readers()
         assert not others
         terms = list(leaf._terms._tindex.items())
-        return terms, bytes(leaf._terms._postfile._buf)
+        postings = bytes(leaf._terms._postfile._buf)
+        # The whole term table too: its records, hash tables and directory.
+        table = bytes(leaf._terms._tindex.dbfile._buf)
+        return terms, postings, table
 
 
 def _both_ways(tmp_path, monkeypatch, source) -> tuple:

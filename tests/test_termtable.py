@@ -7,13 +7,24 @@ import random
 import struct
 from array import array
 
+import numpy as np
 import pytest
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter, _pointer, md5_hash
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from searchidx.terminfo import COMPACT_LIST, COMPACT_ONE, NewsTermInfo, doc_frequency
+from searchidx import byterows
+from searchidx.terminfo import (
+    COMPACT_LIST,
+    COMPACT_ONE,
+    NewsTermInfo,
+    compact_list,
+    compact_lists,
+    compact_one,
+    compact_ones,
+    doc_frequency,
+)
 from searchidx.termtable import PositionFile, TermTableWriter, key_hash, slots_for
 
 
@@ -174,3 +185,70 @@ def test_a_lone_postings_compact_term_info_holds_it():
         assert _fields(NewsTermInfo.from_bytes(old)) == _fields(back)
         assert doc_frequency(old) == 1
         assert len(data) <= len(old) - 18
+
+
+def _write_in_bulk(tmp_path, name, items, split):
+    """Write ITEMS through ``add_many`` in runs of SPLIT keys sharing a prefix of 2 bytes."""
+    store = FileStorage(str(tmp_path))
+    writer = TermTableWriter(PositionFile(store.create_file(name)))
+    writer.extras["fieldmap"] = {"body": 0}
+    for start in range(0, len(items), split):
+        run = items[start : start + split]
+        writer.add_many(b"\x00\x07", [k for k, _ in run], byterows.of_bytes([v for _, v in run]))
+    writer.close()
+    return (tmp_path / name).read_bytes()
+
+
+@pytest.mark.parametrize("count", [1, 300, 6000])  # 6000: past 64 KB (a wider array)
+def test_keys_added_in_bulk_make_the_same_file_as_one_at_a_time(tmp_path, count):
+    items = _items(count)
+    store = FileStorage(str(tmp_path))
+    one = TermTableWriter(PositionFile(store.create_file("one")))
+    one.extras["fieldmap"] = {"body": 0}
+    for key, value in items:
+        one.add(b"\x00\x07" + key, value)
+    one.close()
+    expected = (tmp_path / "one").read_bytes()
+    assert _write_in_bulk(tmp_path, "bulk", items, len(items)) == expected
+    assert _write_in_bulk(tmp_path, "runs", items, 7) == expected  # a run continues the last
+
+
+def test_keys_added_in_bulk_must_increase(tmp_path):
+    store = FileStorage(str(tmp_path))
+    writer = TermTableWriter(PositionFile(store.create_file("t")))
+    writer.add_many(b"", [b"b", b"c"], byterows.of_bytes([b"1", b"2"]))
+    with pytest.raises(ValueError, match="increase"):
+        writer.add_many(b"", [b"c", b"d"], byterows.of_bytes([b"1", b"2"]))  # c again
+    with pytest.raises(ValueError, match="increase"):
+        writer.add_many(b"", [b"e", b"g", b"f"], byterows.of_bytes([b"1", b"2", b"3"]))
+    writer.close()
+
+
+def test_term_infos_made_in_bulk_are_those_made_one_at_a_time():
+    rng = random.Random(5)
+    n = 3000
+    docs = [rng.choice([0, 1, 127, 128, 16384, 2**31 - 1, rng.randrange(2**32)]) for _ in range(n)]
+    weights = [rng.choice([*_WEIGHTS, float(rng.randrange(1, 3000))]) for _ in range(n)]
+    lows = [rng.randrange(256) for _ in range(n)]
+    highs = [rng.randrange(256) for _ in range(n)]
+    values = [
+        bytes(rng.randrange(256) for _ in range(rng.choice([0, 0, 3, 9, 200]))) for _ in range(n)
+    ]
+    bulk = compact_ones(
+        np.array(docs),
+        np.array(weights),
+        np.array(lows),
+        np.array(highs),
+        byterows.of_bytes(values),
+    )
+    assert bulk.rows() == [compact_one(*row) for row in zip(docs, weights, lows, highs, values)]
+
+    dfs = [rng.choice([2, 3, 200, 10**6]) for _ in range(n)]
+    maxweights = [rng.choice(_WEIGHTS) for _ in range(n)]
+    minids = [rng.choice([0, 5, 70000, 2**31]) for _ in range(n)]
+    maxids = [m + rng.choice([1, 7, 10**6]) for m in minids]
+    offsets = [rng.choice([0, 4, 123456789012]) for _ in range(n)]
+    lengths = [rng.choice([20, 4096, 2**31 - 1]) for _ in range(n)]
+    columns = (weights, dfs, lows, highs, maxweights, minids, maxids, offsets, lengths)
+    bulk = compact_lists(*map(np.array, columns))
+    assert bulk.rows() == [compact_list(*row) for row in zip(*columns)]
