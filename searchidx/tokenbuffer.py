@@ -150,7 +150,8 @@ class GroupedTerms(Mapping):
         if not n:
             return cls([], None, None, None, None, None)
         terms = np.frombuffer(buffer._terms, np.uint32)
-        present = np.unique(terms).tolist()
+        # The terms these tokens use (numbers are dense: a count a number, not a sort).
+        present = np.flatnonzero(np.bincount(terms, minlength=len(buffer._texts))).tolist()
         texts = buffer._texts
         present.sort(key=texts.__getitem__)
         rank = np.zeros(len(texts), np.uint32)
