@@ -33,8 +33,12 @@ English stemmer it was built with; it is defined at module level and holds only 
 from __future__ import annotations
 
 import gzip
+import importlib
+import importlib.util
 import re
 import sys
+import threading
+import types
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -179,20 +183,67 @@ def _import_nltk_stem():
     return nltk.stem
 
 
+#: Stemmer modules that need only NLTK's light helpers (``nltk.redos``, ``nltk.stem.api``,
+#: ``nltk.termsec``), loaded without the rest of NLTK: ``_light_nltk_module``.
+_LIGHT_STEMMERS = {"porter": "PorterStemmer", "lancaster": "LancasterStemmer"}
+_nltk_lock = threading.Lock()  # one thread loads NLTK (or a part of it) at a time
+
+
+def _light_nltk_module(name: str) -> types.ModuleType | None:
+    """Return ``nltk.stem.<NAME>`` loaded without running NLTK's ``__init__``, or None.
+
+    NLTK's ``__init__`` (and ``nltk.stem``'s) import nearly all of NLTK: about 0.2 s of every
+    indexing run's and query's start-up, before a single word is stemmed.  The Porter and
+    Lancaster modules need only three small modules of it.  While such a module loads,
+    ``nltk`` and ``nltk.stem`` are bare packages in ``sys.modules`` (their directories, no
+    ``__init__``); they are taken out again at once, so a later ``import nltk`` (Snowball,
+    for another language) runs NLTK's own ``__init__``, which then finds the modules loaded
+    here and uses them: one ``PorterStemmer`` class (a test holds it so).  If the light load
+    fails (another NLTK's layout), everything it loaded is taken out and None returned: the
+    caller imports NLTK whole.  Done only while no part of NLTK is loaded.
+    """
+    if any(module == "nltk" or module.startswith("nltk.") for module in sys.modules):
+        return None
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    bare = {}
+    for package, folders in (
+        ("nltk", list(spec.submodule_search_locations)),
+        ("nltk.stem", [f"{folder}/stem" for folder in spec.submodule_search_locations]),
+    ):
+        module = bare[package] = types.ModuleType(package)
+        module.__path__, module.__package__ = folders, package
+    sys.modules.update(bare)
+    try:
+        return importlib.import_module(f"nltk.stem.{name}")
+    except Exception:  # noqa: BLE001 - any failure: load NLTK the ordinary way
+        for module in [m for m in sys.modules if m == "nltk" or m.startswith("nltk.")]:
+            del sys.modules[module]
+        bare.clear()
+        return None
+    finally:
+        for package, module in bare.items():
+            if sys.modules.get(package) is module:
+                del sys.modules[package]
+
+
 @cache
 def _stem_function(key: str) -> Callable[[str], str]:
     """Return the stem function for a stemmer key (a STEMMERS name or ``snowball:<lang>``)."""
     if key.startswith("snowball:"):
-        return _import_nltk_stem().SnowballStemmer(key.split(":", 1)[1]).stem
+        with _nltk_lock:
+            stem = _import_nltk_stem()
+        return stem.SnowballStemmer(key.split(":", 1)[1]).stem
     _check_stemmer(key)
     if key == "none":
         return str
-    stem = _import_nltk_stem()
-    if key == "porter":
-        return stem.PorterStemmer().stem
+    with _nltk_lock:
+        light = _light_nltk_module(key) if key in _LIGHT_STEMMERS else None
+        stem = light if light is not None else _import_nltk_stem()
     if key == "snowball":
         return stem.SnowballStemmer("english").stem
-    return stem.LancasterStemmer().stem
+    return getattr(stem, _LIGHT_STEMMERS[key])().stem
 
 
 #: NLTK's Porter stems of 100,000 common English words (benchmarks/make_stem_table.py).

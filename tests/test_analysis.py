@@ -34,10 +34,49 @@ def test_nltk_loads_on_first_use_without_scipy():
     code = (
         "import sys, searchidx.cli\n"
         "assert 'nltk' not in sys.modules, 'nltk imported at start-up'\n"
-        "from searchidx.analysis import NewsAnalyzer\n"
+        "from searchidx.analysis import NewsAnalyzer, normalizer\n"
         "assert [t.text for t in NewsAnalyzer()('troops')] == ['troop']\n"
+        # Porter alone: NLTK's __init__ has not run
+        "assert 'nltk.stem.porter' in sys.modules and 'nltk' not in sys.modules\n"
+        "assert normalizer('porter', language='de')('Häuser')[0] == 'haus'\n"  # Snowball
         "assert 'nltk' in sys.modules and 'scipy' not in sys.modules\n"
         "import numpy\n"  # blocked only while NLTK loads
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_porter_loaded_alone_is_nltks_own_once_nltk_loads():
+    code = (
+        "import sys\n"
+        "from searchidx import analysis\n"
+        "stem = analysis._stem_function('porter')\n"
+        "assert 'nltk' not in sys.modules and 'nltk.stem' not in sys.modules\n"
+        "import nltk.stem\n"  # NLTK whole, after the light load
+        "assert type(stem.__self__) is nltk.stem.PorterStemmer\n"
+        "words = ['running', 'generalizations', 'troops', 'oscillators', 'a', 'dying']\n"
+        "assert [stem(w) for w in words] == [nltk.stem.PorterStemmer().stem(w) for w in words]\n"
+        "assert nltk.stem.SnowballStemmer('german').stem('häuser') == 'haus'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_failed_light_load_falls_back_to_nltk_whole():
+    code = (
+        "import importlib, sys\n"
+        "from searchidx import analysis\n"
+        "real = importlib.import_module\n"
+        "def failing(name, *args):\n"
+        "    if name.startswith('nltk.stem.'):\n"
+        "        real('nltk.redos')\n"  # part of it loaded, then a failure
+        "        raise ImportError('another layout')\n"
+        "    return real(name, *args)\n"
+        "analysis.importlib.import_module = failing\n"
+        "stem = analysis._stem_function('porter')\n"
+        "analysis.importlib.import_module = real\n"
+        "assert stem('troops') == 'troop'\n"
+        "import nltk\n"
+        "assert hasattr(nltk, 'word_tokenize')\n"  # the real package, not a bare one
+        "assert type(stem.__self__) is sys.modules['nltk.stem'].PorterStemmer\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
