@@ -30,6 +30,7 @@ from whoosh.writing import CLEAR
 
 from . import storage
 from .analysis import tag
+from .bulkgc import fewer_collections
 from .config import setting
 from .counting import term_docs
 from .documents import Document
@@ -202,6 +203,7 @@ def _total_size(found: list[SourceFile]) -> int:
     return total
 
 
+@fewer_collections()  # see bulkgc
 def index_paths(
     index_dir: str | os.PathLike,
     paths: Iterable[str | os.PathLike],
