@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -74,3 +75,29 @@ def test_any_text(text):
 )
 def test_text_made_of_common_pieces(pieces):
     same_answer(" ".join(pieces))
+
+
+def test_the_automatons_deepest_state_is_the_window_the_walk_uses():
+    """Each position's state depends on its last _DEPTH bytes only if no state is deeper."""
+    model = fast()
+    assert model._window == langmodel._DEPTH
+    moves = model._moves.astype(np.intp)
+    rows = model._rows
+    depth = np.full(len(rows), -1)
+    depth[0] = 0
+    frontier, level = np.array([0]), 0
+    while len(frontier):  # breadth first from the start state
+        reached = np.unique(moves[(rows[frontier][:, None] + np.arange(256)).ravel()])
+        frontier = reached[depth[reached] < 0]
+        level += 1
+        depth[frontier] = level
+    assert depth.min() == 0 and depth.max() == langmodel._DEPTH
+
+
+def test_another_automaton_is_walked_byte_by_byte(monkeypatch):
+    monkeypatch.setattr(langmodel, "_STATES", 5)  # as if py3langid shipped another model
+    other = langmodel.Identifier.load()
+    other.set_languages([code for code in other.labels if len(code) == 2])
+    assert other._window is None
+    text = "Shr 34 cts vs 1.19 dlrs. Net 807,000 vs 2,858,000."
+    assert other._decide(text).tolist() == fast()._decide(text).tolist()
