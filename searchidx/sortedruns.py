@@ -30,3 +30,23 @@ def merge_runs(older: tuple[np.ndarray, ...], newer: tuple[np.ndarray, ...]) -> 
         out[~from_newer] = x
         merged.append(out)
     return tuple(merged)
+
+
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """Return ``np.argsort(KEYS, kind="stable")`` for whole numbers KEYS (>= 0), sooner.
+
+    numpy sorts 16-bit keys stably by radix and wider ones by merge sort, three times
+    slower on a segment's 1.8 million tokens.  Keys below 2**16 are sorted as 16 bits;
+    below 2**32 by two stable radix passes, the low half and then the high (the same
+    order: the second pass keeps the first's among equal high halves).
+    """
+    if not len(keys):
+        return np.argsort(keys, kind="stable")
+    top = int(keys.max())
+    if top < 1 << 16:
+        return np.argsort(keys.astype(np.uint16), kind="stable")
+    if top >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    high = np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")
+    return low[high]

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 
 from .poscodec import Packed
+from .sortedruns import stable_order
 
 #: Bytes a gathered token costs, for the writer's memory limit: 8 while gathered (term
 #: number, position), and while a field's postings are made, the sort's order and the
@@ -157,7 +158,7 @@ class GroupedTerms(Mapping):
         rank = np.zeros(len(texts), np.uint32)
         rank[present] = np.arange(len(present), dtype=np.uint32)
         keys = rank[terms]
-        order = np.argsort(keys, kind="stable")  # tokens of a term stay in document order
+        order = stable_order(keys)  # tokens of a term stay in document order
         keys = keys[order]
         ends = np.frombuffer(buffer._ends, np.uint64).astype(np.int64)
         docs = np.repeat(np.frombuffer(buffer._docs, np.uint32), np.diff(ends, prepend=0))

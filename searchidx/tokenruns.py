@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .sortedruns import stable_order
 from .tokenbuffer import GroupedTerms
 
 _ARRAYS = ("ids", "counts", "term_starts", "deltas", "token_starts")
@@ -146,7 +147,7 @@ class MergedField:
         terms = np.concatenate([p[0] for p in parts])
         ids = np.concatenate([p[1] for p in parts])
         counts = np.concatenate([p[2] for p in parts])
-        order = np.argsort(terms, kind="stable")  # a run's postings stay in document order
+        order = stable_order(terms)  # a run's postings stay in document order
         terms, ids, counts = terms[order], ids[order], counts[order]
         token_starts = np.zeros(len(counts) + 1, np.int64)
         np.cumsum(counts, out=token_starts[1:])
