@@ -30,55 +30,57 @@ def test_decomposed_accent_stays_in_its_word():
     assert terms(text) == ["cafe", "societi"]
 
 
+def _in_a_new_python(*lines: str) -> None:
+    """Run LINES (Python statements) in a new interpreter: what it imports starts empty."""
+    subprocess.run([sys.executable, "-c", "\n".join(lines)], check=True)
+
+
 def test_nltk_loads_on_first_use_without_scipy():
-    code = (
-        "import sys, searchidx.cli\n"
-        "assert 'nltk' not in sys.modules, 'nltk imported at start-up'\n"
-        "from searchidx.analysis import NewsAnalyzer, normalizer\n"
-        "assert [t.text for t in NewsAnalyzer()('troops')] == ['troop']\n"
+    _in_a_new_python(
+        "import sys, searchidx.cli",
+        "assert 'nltk' not in sys.modules, 'nltk imported at start-up'",
+        "from searchidx.analysis import NewsAnalyzer, normalizer",
+        "assert [t.text for t in NewsAnalyzer()('troops')] == ['troop']",
         # Porter alone: NLTK's __init__ has not run
-        "assert 'nltk.stem.porter' in sys.modules and 'nltk' not in sys.modules\n"
-        "assert normalizer('porter', language='de')('Häuser')[0] == 'haus'\n"  # Snowball
-        "assert 'nltk' in sys.modules and 'scipy' not in sys.modules\n"
-        "import numpy\n"  # blocked only while NLTK loads
+        "assert 'nltk.stem.porter' in sys.modules and 'nltk' not in sys.modules",
+        "assert normalizer('porter', language='de')('Häuser')[0] == 'haus'",  # Snowball
+        "assert 'nltk' in sys.modules and 'scipy' not in sys.modules",
+        "import numpy",  # blocked only while NLTK loads
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_porter_loaded_alone_is_nltks_own_once_nltk_loads():
-    code = (
-        "import sys\n"
-        "from searchidx import analysis\n"
-        "stem = analysis._stem_function('porter')\n"
-        "assert 'nltk' not in sys.modules and 'nltk.stem' not in sys.modules\n"
-        "import nltk.stem\n"  # NLTK whole, after the light load
-        "assert type(stem.__self__) is nltk.stem.PorterStemmer\n"
-        "words = ['running', 'generalizations', 'troops', 'oscillators', 'a', 'dying']\n"
-        "assert [stem(w) for w in words] == [nltk.stem.PorterStemmer().stem(w) for w in words]\n"
-        "assert nltk.stem.SnowballStemmer('german').stem('häuser') == 'haus'\n"
+    _in_a_new_python(
+        "import sys",
+        "from searchidx import analysis",
+        "stem = analysis._stem_function('porter')",
+        "assert 'nltk' not in sys.modules and 'nltk.stem' not in sys.modules",
+        "import nltk.stem",  # NLTK whole, after the light load
+        "assert type(stem.__self__) is nltk.stem.PorterStemmer",
+        "words = ['running', 'generalizations', 'troops', 'oscillators', 'a', 'dying']",
+        "assert [stem(w) for w in words] == [nltk.stem.PorterStemmer().stem(w) for w in words]",
+        "assert nltk.stem.SnowballStemmer('german').stem('häuser') == 'haus'",
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_a_failed_light_load_falls_back_to_nltk_whole():
-    code = (
-        "import importlib, sys\n"
-        "from searchidx import analysis\n"
-        "real = importlib.import_module\n"
-        "def failing(name, *args):\n"
-        "    if name.startswith('nltk.stem.'):\n"
-        "        real('nltk.redos')\n"  # part of it loaded, then a failure
-        "        raise ImportError('another layout')\n"
-        "    return real(name, *args)\n"
-        "analysis.importlib.import_module = failing\n"
-        "stem = analysis._stem_function('porter')\n"
-        "analysis.importlib.import_module = real\n"
-        "assert stem('troops') == 'troop'\n"
-        "import nltk\n"
-        "assert hasattr(nltk, 'word_tokenize')\n"  # the real package, not a bare one
-        "assert type(stem.__self__) is sys.modules['nltk.stem'].PorterStemmer\n"
+    _in_a_new_python(
+        "import importlib, sys",
+        "from searchidx import analysis",
+        "real = importlib.import_module",
+        "def failing(name, *args):",
+        "    if name.startswith('nltk.stem.'):",
+        "        real('nltk.redos')",  # part of it loaded, then a failure
+        "        raise ImportError('another layout')",
+        "    return real(name, *args)",
+        "analysis.importlib.import_module = failing",
+        "stem = analysis._stem_function('porter')",
+        "analysis.importlib.import_module = real",
+        "assert stem('troops') == 'troop'",
+        "import nltk",
+        "assert hasattr(nltk, 'word_tokenize')",  # the real package, not a bare one
+        "assert type(stem.__self__) is sys.modules['nltk.stem'].PorterStemmer",
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_stopwords_are_indexed_at_their_positions():
