@@ -147,7 +147,6 @@ class _Blocks:
         wide = counts.astype(np.int64)
         self.wmin = np.minimum.reduceat(wide, starts).tolist()
         self.wmax = np.maximum.reduceat(wide, starts).tolist()
-        self.wsum = np.add.reduceat(wide, starts).tolist()
         self.counts = {code: _Narrowed(counts, code) for code in "BHI"}
         self.lmin = self.lmax = None
         self._lengths = None
@@ -160,14 +159,15 @@ class _Blocks:
             self._lengths = per_posting, shortest
         if deltas is not None:
             self.deltas = deltas
+            self._token_starts = token_starts
             self.token_starts = token_starts.tolist()
             self.dmax = np.maximum.reduceat(deltas, token_starts[starts]).tolist()
             self.delta_bytes = {code: _Narrowed(deltas, code) for code in "BHI"}
 
     def values(self, postings: np.ndarray) -> byterows.Column:
         """Return Whoosh's bytes of each of POSTINGS' positions."""
-        token_starts = np.asarray(self.token_starts)
-        starts, counts = token_starts[postings], token_starts[postings + 1] - token_starts[postings]
+        starts = self._token_starts[postings].astype(np.int64)
+        counts = self._token_starts[postings + 1] - starts
         # The postings' tokens, gathered: token j of posting p is starts[p] + j.
         before = np.cumsum(counts) - counts
         tokens = np.repeat(starts - before, counts) + np.arange(int(counts.sum()))

@@ -1,10 +1,11 @@
-"""Sorted runs of parallel numpy arrays, merged without a sort's index arrays.
+"""Sorted runs of parallel numpy arrays, merged without a sort's index arrays; a stable sort.
 
 Append-only in-memory tables of an indexing run (``seenids.SeenIds``, the band keys of
 ``duplicates.StoryFinder``) keep their entries in sorted runs merged as they grow; a merge
 of runs with N entries in all needs, besides the output, one index per newer entry, where a
 stable argsort of the two concatenated needs the concatenation, an 8-byte index per entry
 and the sorted copies (about twice the memory at the moment the largest runs merge).
+``stable_order`` is numpy's stable argsort of whole numbers, by radix passes.
 """
 
 from __future__ import annotations
