@@ -49,27 +49,45 @@ def write_field(fieldwriter, grouped, lens: bytes | None, positions: bool) -> No
     post = fieldwriter._postwriter
     blocks = _Blocks(ids, counts, term_starts, deltas, token_starts, lens, post._blocklimit)
     lone = np.diff(term_starts) == 1  # one posting: held by the term info (terminfo.py)
-    lists, singles = np.flatnonzero(~lone), np.flatnonzero(lone)
-    offsets, extents = _write_lists(fieldwriter._postfile, blocks, lists, post, positions)
+    offsets, extents = _write_lists(
+        fieldwriter._postfile, blocks, np.flatnonzero(~lone), post, positions
+    )
+    where = np.zeros(len(texts), np.int64)  # a list's place in the postings file, and size
+    size = np.zeros(len(texts), np.int64)
+    where[~lone], size[~lone] = offsets, extents
     low, high = blocks.term_length_bytes(term_starts)
     wide = counts.astype(np.int64)
-    a, b = term_starts[lists], term_starts[lists + 1]
-    list_infos = compact_lists(
-        np.add.reduceat(wide, term_starts[:-1])[lists],
-        b - a,
-        low[lists],
-        high[lists],
-        np.maximum.reduceat(wide, term_starts[:-1])[lists],
-        ids[a],
-        ids[b - 1],
-        offsets,
-        extents,
-    )
-    at = term_starts[singles]
-    values = blocks.values(at) if positions else byterows.of_bytes([b""] * len(at))
-    lone_infos = compact_ones(ids[at], wide[at], low[singles], high[singles], values)
-    infos = byterows.place(len(texts), [(lists, list_infos), (singles, lone_infos)])
-    fieldwriter._tindex.add_many(pack_ushort(fieldwriter._fieldid), texts, infos)
+    weight = np.add.reduceat(wide, term_starts[:-1])
+    top = np.maximum.reduceat(wide, term_starts[:-1])
+    prefix = pack_ushort(fieldwriter._fieldid)
+    # Term infos a few thousand terms at a time: a field may have a term a document (ids,
+    # paths), and building bytes in bulk takes index arrays of 8 bytes a byte.
+    for first in range(0, len(texts), _TERMS_AT_ONCE):
+        last = min(first + _TERMS_AT_ONCE, len(texts))
+        lists = first + np.flatnonzero(~lone[first:last])
+        singles = first + np.flatnonzero(lone[first:last])
+        a, b = term_starts[lists], term_starts[lists + 1]
+        list_infos = compact_lists(
+            weight[lists],
+            b - a,
+            low[lists],
+            high[lists],
+            top[lists],
+            ids[a],
+            ids[b - 1],
+            where[lists],
+            size[lists],
+        )
+        at = term_starts[singles]
+        values = blocks.values(at) if positions else byterows.of_bytes([b""] * len(at))
+        lone_infos = compact_ones(ids[at], wide[at], low[singles], high[singles], values)
+        infos = byterows.place(
+            last - first, [(lists - first, list_infos), (singles - first, lone_infos)]
+        )
+        fieldwriter._tindex.add_many(prefix, texts[first:last], infos)
+
+
+_TERMS_AT_ONCE = 16_384
 
 
 def _write_lists(postfile, blocks, lists, post, positions: bool) -> tuple[list, list]:

@@ -49,5 +49,7 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     if top >= 1 << 32:
         return np.argsort(keys, kind="stable")
     low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    if len(keys) < 1 << 32:  # 4 bytes a key, not 8, while the second pass runs
+        low = low.astype(np.uint32)
     high = np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")
     return low[high]

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from searchidx import codec, index_paths, storage
+from searchidx import blockwriter, codec, index_paths, storage
 
 from .conftest import corpus
 from .test_multilingual import ARTICLES
@@ -36,7 +36,11 @@ def _both_ways(tmp_path, monkeypatch, source) -> tuple:
     return _segment_bytes(tmp_path / "bulk"), _segment_bytes(tmp_path / "per_term")
 
 
-def test_bulk_writing_equals_per_term_writing_on_multilingual_articles(tmp_path, monkeypatch):
+@pytest.mark.parametrize("terms_at_once", [7, blockwriter._TERMS_AT_ONCE])
+def test_bulk_writing_equals_per_term_writing_on_multilingual_articles(
+    tmp_path, monkeypatch, terms_at_once
+):
+    monkeypatch.setattr(blockwriter, "_TERMS_AT_ONCE", terms_at_once)  # term infos in steps
     folder = tmp_path / "docs"
     folder.mkdir()
     lines = [json.dumps({"id": i, "title": t, "body": b}) for i, _, t, b in ARTICLES]
