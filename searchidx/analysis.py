@@ -43,7 +43,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
-from itertools import repeat
+from itertools import islice, repeat
 from typing import NamedTuple
 
 import regex
@@ -269,7 +269,7 @@ def _with_known_stems(stem: Callable[[str], str]) -> Callable[[str], str]:
     known = dict(zip(plain, plain))
     pairs = "\t".join([line for line in lines if "\t" in line]).split("\t")
     known.update(zip(pairs[0::2], pairs[1::2]))
-    sample = list(known.items())[:: max(1, len(known) // _KNOWN_CHECKED)]
+    sample = islice(known.items(), 0, None, max(1, len(known) // _KNOWN_CHECKED))
     if any(stem(word) != term for word, term in sample):
         return stem
     get = known.get

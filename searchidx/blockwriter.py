@@ -40,8 +40,8 @@ def write_field(fieldwriter, grouped, lens: bytes | None, positions: bool) -> No
 
     LENS is the field's length column (a byte a document) or None; POSITIONS whether the
     format keeps positions (packed as ``poscodec`` packs them).  The posting lists are
-    written a block at a time; the term infos are made for all terms at once and added to
-    the term table in one call.
+    written a block at a time; the term infos are made ``_TERMS_AT_ONCE`` terms at a time,
+    each step added to the term table in one call.
     """
     texts, ids, counts, term_starts, deltas, token_starts = grouped.arrays()
     if not texts:

@@ -4,8 +4,8 @@ CPython collects its youngest generation every 700 net new container objects (tu
 lists, dicts) and now and then all of them.  Indexing makes millions of such objects that
 live on (the normalisers' memos, stories, term numbers) and millions that die at once,
 and almost none in reference cycles: on Reuters with ``--jobs 2``, about 1,600 collections
-and 0.6 CPU s over the three processes, for nearly nothing found (the build took about
-1 CPU s more with them: what the collector touches leaves the caches colder).  During the run the young
+and 0.6 CPU s over the three processes by the collector's own callbacks, for nearly
+nothing found; the build's user CPU was about 1 s more with them than without.  During the run the young
 generation is collected every ``YOUNG`` objects instead, and what exists when the run starts
 (modules, the stem table) is frozen out of every collection (``gc.freeze``, which also
 spares forked workers from copying the pages the collector would touch).  Cycles are still

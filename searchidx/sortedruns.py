@@ -37,7 +37,7 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     """Return ``np.argsort(KEYS, kind="stable")`` for whole numbers KEYS (>= 0), sooner.
 
     numpy sorts 16-bit keys stably by radix and wider ones by merge sort, three times
-    slower on a segment's 1.8 million tokens.  Keys below 2**16 are sorted as 16 bits;
+    slower on 1.8 million keys drawn from 90,000 (Zipf-distributed, as terms are).  Keys below 2**16 are sorted as 16 bits;
     below 2**32 by two stable radix passes, the low half and then the high (the same
     order: the second pass keeps the first's among equal high halves).
     """
